@@ -1,0 +1,2 @@
+//! Placeholder bench; replaced with the reference bench.
+fn main() {}

@@ -1,0 +1,9 @@
+//! `kubepull lint`. Placeholder until its issue lands.
+
+use std::process::ExitCode;
+
+/// Runs the subcommand.
+pub fn run(_args: &[String]) -> ExitCode {
+    eprintln!("kubepull lint: not implemented yet");
+    ExitCode::from(2)
+}

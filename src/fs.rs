@@ -1,0 +1,1 @@
+//! Reading node credential files from disk (feature `fs`). Placeholder.
