@@ -22,13 +22,15 @@ pub struct KeyringOptions {
     /// repository prefix are also offered to every repository whose name merely starts with
     /// the same bytes (§4.2 step 4, vector 56).
     pub path_segment_boundaries: bool,
-    /// Docker Hub credentials (the key `index.docker.io`) are offered through the fallback
-    /// only to images whose first component is `docker.io` or `index.docker.io` or which have
-    /// no `/` at all.
+    /// Docker Hub credentials (the key `index.docker.io`) are never offered through the
+    /// fallback to an image whose first component is `localhost` or contains an upper-case
+    /// letter: the dot-less, port-less components that distribution/reference treats as a
+    /// registry host rather than a Docker Hub namespace.
     ///
-    /// Upstream (`isDefaultRegistryMatch`) also treats a first component with neither `.`
-    /// nor `:` as Docker Hub, so `localhost/foo` (and any other dot-less, port-less host, such
-    /// as an upper-case `Registry/app`) receives the Docker Hub password (vector 177).
+    /// Upstream (`isDefaultRegistryMatch`) treats every first component with neither `.` nor
+    /// `:` as Docker Hub, so `localhost/foo` (and `Registry/app`) receives the Docker Hub
+    /// password (vector 177). Lower-case dot-less components (`foo/bar`, a Docker Hub
+    /// namespace in an unnormalised name) still get the fallback.
     pub strict_docker_hub_fallback: bool,
     /// Host names (keys and images) are compared ignoring ASCII case; ports and paths stay
     /// case-sensitive. Keys are still ordered and deduplicated by their bytes as written.

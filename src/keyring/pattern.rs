@@ -99,6 +99,11 @@ impl fmt::Debug for RegistryKey {
 /// 4. each label matches its glob with Go `filepath.Match` semantics (`*`, `?`, `[a-z]`,
 ///    `[^a]`, `\` escapes; a malformed glob never matches), case-sensitively.
 ///
+/// Because the text goes through Go's URL parser first, only part of the glob syntax can
+/// appear in a host: `?` starts the URL query (`quay.i?` is the host `quay.i`), `\` and `^`
+/// are rejected as host characters, and a leading `[` makes the host an IPv6 literal. In
+/// practice: `*` and classes such as `[0-9]` inside or after the first character.
+///
 /// ```
 /// use kubepull::keyring::RegistryPattern;
 ///
@@ -386,7 +391,12 @@ pub fn is_default_registry_match_with(image: &str, options: &KeyringOptions) -> 
     if first == "docker.io" || first == "index.docker.io" {
         return true;
     }
-    !options.strict_docker_hub_fallback && !first.contains(['.', ':'])
+    if first.contains(['.', ':']) {
+        return false;
+    }
+    // The dot-less, port-less components distribution/reference treats as hosts.
+    !(options.strict_docker_hub_fallback
+        && (first == "localhost" || first.bytes().any(|b| b.is_ascii_uppercase())))
 }
 
 #[cfg(test)]

@@ -441,12 +441,8 @@ impl Keyring {
     ///
     /// An empty result means the kubelet pulls anonymously.
     pub fn lookup(&self, image: &Reference) -> Vec<&Credential> {
-        let domain = image.domain();
-        if domain.is_empty() {
-            self.lookup_str(image.path())
-        } else {
-            self.lookup_str(&format!("{domain}/{}", image.path()))
-        }
+        // `name()` is `domain/path` (just `path` in the rare domain-less case).
+        self.lookup_str(image.name())
     }
 
     /// [`Keyring::lookup`] for an image string used as is (`DockerKeyring.Lookup(image)`):
