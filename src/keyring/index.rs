@@ -11,43 +11,123 @@
 
 use std::collections::HashMap;
 
-use super::pattern::{DOCKER_HUB_KEY, RegistryKey, RegistryPattern, Target};
+use super::pattern::{Compiled, DOCKER_HUB_KEY, RegistryKey, Target, compile};
 use super::{Credential, KeyringOptions, is_default_registry_match_with};
 
-/// Keys filed under one host (or one glob bucket), by path.
-#[derive(Default)]
-struct PathGroup {
-    by_path: HashMap<Box<[u8]>, Vec<usize>>,
-    /// Distinct path lengths in `by_path`, ascending.
-    lengths: Vec<usize>,
+/// The entries filed under one (bucket, path): almost always exactly one.
+enum Postings {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Postings {
+    fn push(&mut self, entry: usize) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, entry]),
+            Postings::Many(entries) => entries.push(entry),
+        }
+    }
+
+    fn collect(&self, hits: &mut Vec<usize>) {
+        match self {
+            Postings::One(entry) => hits.push(*entry),
+            Postings::Many(entries) => hits.extend_from_slice(entries),
+        }
+    }
+}
+
+/// Keys filed under one host (or one glob bucket), by path. Most buckets hold one path, kept
+/// inline; buckets with several are hashed, and only the path lengths in use are probed.
+enum PathGroup {
+    One(Box<[u8]>, Postings),
+    Many {
+        by_path: HashMap<Box<[u8]>, Postings>,
+        /// Distinct path lengths in `by_path`, ascending.
+        lengths: Vec<usize>,
+    },
 }
 
 impl PathGroup {
+    fn new(path: &[u8], entry: usize) -> PathGroup {
+        PathGroup::One(path.into(), Postings::One(entry))
+    }
+
     fn insert(&mut self, path: &[u8], entry: usize) {
-        self.by_path.entry(path.into()).or_default().push(entry);
-        if let Err(at) = self.lengths.binary_search(&path.len()) {
-            self.lengths.insert(at, path.len());
+        match self {
+            PathGroup::One(only, postings) if **only == *path => postings.push(entry),
+            PathGroup::One(..) => {
+                let PathGroup::One(only, postings) = std::mem::replace(
+                    self,
+                    PathGroup::Many {
+                        by_path: HashMap::new(),
+                        lengths: Vec::new(),
+                    },
+                ) else {
+                    unreachable!("matched One above")
+                };
+                if let PathGroup::Many { by_path, lengths } = self {
+                    lengths.push(only.len());
+                    by_path.insert(only, postings);
+                }
+                self.insert(path, entry);
+            }
+            PathGroup::Many { by_path, lengths } => match by_path.get_mut(path) {
+                Some(postings) => postings.push(entry),
+                None => {
+                    by_path.insert(path.into(), Postings::One(entry));
+                    if let Err(at) = lengths.binary_search(&path.len()) {
+                        lengths.insert(at, path.len());
+                    }
+                }
+            },
         }
     }
 
     /// Adds every entry whose path is a byte prefix of `path`.
     fn collect(&self, path: &[u8], hits: &mut Vec<usize>) {
-        for &len in &self.lengths {
-            if len > path.len() {
-                break;
+        match self {
+            PathGroup::One(only, postings) => {
+                if path.starts_with(only) {
+                    postings.collect(hits);
+                }
             }
-            if let Some(entries) = self.by_path.get(&path[..len]) {
-                hits.extend_from_slice(entries);
+            PathGroup::Many { by_path, lengths } => {
+                for &len in lengths {
+                    if len > path.len() {
+                        break;
+                    }
+                    if let Some(postings) = by_path.get(&path[..len]) {
+                        postings.collect(hits);
+                    }
+                }
             }
         }
     }
 }
 
-type Buckets = HashMap<Box<[u8]>, HashMap<Box<[u8]>, PathGroup>>;
+/// bucket key → path group, with an insert that only copies the key for a new bucket.
+#[derive(Default)]
+struct Buckets(HashMap<Box<[u8]>, PathGroup>);
+
+impl Buckets {
+    fn insert(&mut self, bucket: &[u8], path: &[u8], entry: usize) {
+        match self.0.get_mut(bucket) {
+            Some(group) => group.insert(path, entry),
+            None => {
+                self.0.insert(bucket.into(), PathGroup::new(path, entry));
+            }
+        }
+    }
+
+    fn get(&self, bucket: &[u8]) -> Option<&PathGroup> {
+        self.0.get(bucket)
+    }
+}
 
 struct Entry {
-    key: RegistryKey,
-    pattern: RegistryPattern,
+    /// `None`: the key no longer parses as a URL, so it matches nothing.
+    compiled: Option<Compiled>,
+    /// In the order added; never empty.
     credentials: Vec<Credential>,
 }
 
@@ -56,10 +136,10 @@ struct Entry {
 pub(crate) struct Layer {
     /// In the kubelet's index order: keys deduplicated, descending by bytes.
     entries: Vec<Entry>,
-    /// port → host name → keys without globs.
-    literal: Buckets,
-    /// label count → port → literal suffix → keys with globs.
-    globs: HashMap<usize, Buckets>,
+    /// (port, host name) of keys without globs. Keyed by port first: ports are few.
+    literal: HashMap<Box<[u8]>, Buckets>,
+    /// (label count, port, literal suffix) of keys with globs.
+    globs: HashMap<usize, HashMap<Box<[u8]>, Buckets>>,
     /// Entries the Docker Hub fallback returns.
     hub: Vec<usize>,
 }
@@ -67,25 +147,26 @@ pub(crate) struct Layer {
 impl Layer {
     /// Builds the index from credentials in the order they were added.
     pub(crate) fn build(credentials: Vec<Credential>, options: &KeyringOptions) -> Layer {
-        let mut slot: HashMap<RegistryKey, usize> = HashMap::new();
-        let mut grouped: Vec<(RegistryKey, Vec<Credential>)> = Vec::new();
-        for credential in credentials {
-            match slot.get(&credential.key) {
-                Some(&i) => grouped[i].1.push(credential),
-                None => {
-                    slot.insert(credential.key.clone(), grouped.len());
-                    grouped.push((credential.key.clone(), vec![credential]));
-                }
-            }
-        }
-        drop(slot);
-        // Go sorts the deduplicated index in reverse byte order.
-        grouped.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        // Go's index: keys deduplicated and sorted in reverse byte order. Ties keep the order
+        // of addition, which is the order of a key's credentials.
+        let mut order: Vec<usize> = (0..credentials.len()).collect();
+        order
+            .sort_unstable_by(|&a, &b| credentials[b].key.cmp(&credentials[a].key).then(a.cmp(&b)));
+        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
 
         let mut layer = Layer::default();
-        for (i, (key, credentials)) in grouped.into_iter().enumerate() {
-            let index = i;
-            let pattern = RegistryPattern::from_key(&key, options);
+        for i in order {
+            let Some(credential) = slots[i].take() else {
+                continue;
+            };
+            if let Some(last) = layer.entries.last_mut() {
+                if last.credentials[0].key == credential.key {
+                    last.credentials.push(credential);
+                    continue;
+                }
+            }
+            let index = layer.entries.len();
+            let key: &RegistryKey = &credential.key;
             let is_hub = if options.case_insensitive_hosts {
                 key.as_bytes()
                     .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
@@ -95,29 +176,34 @@ impl Layer {
             if is_hub {
                 layer.hub.push(index);
             }
-            if let Some(c) = pattern.compiled().filter(|c| c.valid) {
-                let group = match c.literal_suffix() {
-                    None => layer
-                        .literal
-                        .entry(c.port.clone())
-                        .or_default()
-                        .entry(c.hostname.clone())
-                        .or_default(),
-                    Some(suffix) => layer
-                        .globs
-                        .entry(c.label_count())
-                        .or_default()
-                        .entry(c.port.clone())
-                        .or_default()
-                        .entry(suffix.into())
-                        .or_default(),
-                };
-                group.insert(&c.path, index);
+            // The kubelet re-parses the normalised key at every lookup; here, once.
+            let compiled = compile(key.as_bytes(), options.case_insensitive_hosts).ok();
+            if let Some(c) = compiled.as_ref().filter(|c| c.valid) {
+                match c.literal_suffix() {
+                    None => match layer.literal.get_mut(&*c.port) {
+                        Some(hosts) => hosts.insert(&c.hostname, &c.path, index),
+                        None => {
+                            let mut hosts = Buckets::default();
+                            hosts.insert(&c.hostname, &c.path, index);
+                            layer.literal.insert(c.port.clone(), hosts);
+                        }
+                    },
+                    Some(suffix) => {
+                        let ports = layer.globs.entry(c.label_count()).or_default();
+                        match ports.get_mut(&*c.port) {
+                            Some(suffixes) => suffixes.insert(suffix, &c.path, index),
+                            None => {
+                                let mut suffixes = Buckets::default();
+                                suffixes.insert(suffix, &c.path, index);
+                                ports.insert(c.port.clone(), suffixes);
+                            }
+                        }
+                    }
+                }
             }
             layer.entries.push(Entry {
-                key,
-                pattern,
-                credentials,
+                compiled,
+                credentials: vec![credential],
             });
         }
         layer
@@ -154,8 +240,9 @@ impl Layer {
             }
             hits.retain(|&i| {
                 self.entries[i]
-                    .pattern
-                    .matches_target(t, options.path_segment_boundaries)
+                    .compiled
+                    .as_ref()
+                    .is_some_and(|c| c.matches_target(t, options.path_segment_boundaries))
             });
             hits.sort_unstable();
         }
@@ -169,7 +256,7 @@ impl Layer {
 
     /// The keys in index order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = &RegistryKey> {
-        self.entries.iter().map(|e| &e.key)
+        self.entries.iter().map(|e| &e.credentials[0].key)
     }
 
     /// Every credential in index order.

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::KeyringOptions;
 use super::glob::{go_match, has_meta, is_valid_pattern};
@@ -32,7 +33,7 @@ pub const DOCKER_HUB_KEY: &str = "index.docker.io";
 /// # Ok::<(), kubepull::keyring::UrlError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RegistryKey(Box<[u8]>);
+pub struct RegistryKey(Arc<[u8]>);
 
 impl RegistryKey {
     /// Normalises a key as written in a docker config, a secret or a provider response.
@@ -61,7 +62,7 @@ impl RegistryKey {
         if !path.is_empty() && path != b"/" {
             key.extend_from_slice(path);
         }
-        Ok(RegistryKey(key.into_boxed_slice()))
+        Ok(RegistryKey(key.into()))
     }
 
     /// The key's bytes.
@@ -126,8 +127,10 @@ pub(crate) struct Compiled {
     /// Host name without port or IPv6 brackets; ASCII-lowercased when hosts are compared
     /// case-insensitively.
     pub(crate) hostname: Box<[u8]>,
-    /// Byte ranges of the labels in `hostname`, with whether each holds glob syntax.
-    labels: Box<[(u32, u32, bool)]>,
+    label_count: usize,
+    /// Whether label `i` holds glob syntax, for the first 128 labels; labels beyond are
+    /// treated as globs, which is always correct since a literal matches only itself.
+    glob_labels: u128,
     pub(crate) port: Box<[u8]>,
     pub(crate) path: Box<[u8]>,
     /// Every glob label is well formed.
@@ -136,18 +139,58 @@ pub(crate) struct Compiled {
 
 impl Compiled {
     pub(crate) fn label_count(&self) -> usize {
-        self.labels.len()
+        self.label_count
+    }
+
+    fn is_glob(&self, label: usize) -> bool {
+        label >= 128 || self.glob_labels & (1 << label) != 0
     }
 
     /// The labels after the last glob label, as a suffix of `hostname` (empty when the last
     /// label is a glob); `None` when no label is a glob.
     pub(crate) fn literal_suffix(&self) -> Option<&[u8]> {
-        let last_glob = self.labels.iter().rposition(|l| l.2)?;
-        match self.labels.get(last_glob + 1) {
-            Some(&(start, _, _)) => Some(&self.hostname[start as usize..]),
-            None => Some(b""),
+        let last_glob = (0..self.label_count).rev().find(|&i| self.is_glob(i))?;
+        let literal_labels = self.label_count - 1 - last_glob;
+        Some(suffix_labels(&self.hostname, literal_labels))
+    }
+
+    pub(crate) fn matches_target(&self, target: &Target<'_>, segment_paths: bool) -> bool {
+        if !self.valid
+            || *self.port != *target.port()
+            || self.label_count != target.label_count
+            || !path_matches(&self.path, &target.path, segment_paths)
+        {
+            return false;
+        }
+        let labels = self.hostname.split(|&b| b == b'.');
+        labels
+            .zip(target.hostname().split(|&b| b == b'.'))
+            .enumerate()
+            .all(|(i, (pattern, label))| {
+                if self.is_glob(i) {
+                    go_match(pattern, label) == Ok(true)
+                } else {
+                    pattern == label
+                }
+            })
+    }
+}
+
+/// The last `labels` labels of a host name (empty for 0; the whole name if it has fewer).
+pub(crate) fn suffix_labels(name: &[u8], labels: usize) -> &[u8] {
+    if labels == 0 {
+        return b"";
+    }
+    let mut dots = 0;
+    for (i, &b) in name.iter().enumerate().rev() {
+        if b == b'.' {
+            dots += 1;
+            if dots == labels {
+                return &name[i + 1..];
+            }
         }
     }
+    name
 }
 
 impl RegistryPattern {
@@ -184,7 +227,7 @@ impl RegistryPattern {
     /// matches nothing, so this never fails.
     pub fn from_key(key: &RegistryKey, options: &KeyringOptions) -> RegistryPattern {
         RegistryPattern {
-            text: key.0.clone(),
+            text: key.0.as_ref().into(),
             compiled: compile(&key.0, options.case_insensitive_hosts).ok(),
         }
     }
@@ -214,35 +257,10 @@ impl RegistryPattern {
             .is_some_and(|t| self.matches_target(&t, options.path_segment_boundaries))
     }
 
-    pub(crate) fn compiled(&self) -> Option<&Compiled> {
-        self.compiled.as_ref()
-    }
-
     pub(crate) fn matches_target(&self, target: &Target<'_>, segment_paths: bool) -> bool {
-        let Some(c) = &self.compiled else {
-            return false;
-        };
-        if !c.valid || *c.port != *target.port() {
-            return false;
-        }
-        if !path_matches(&c.path, &target.path, segment_paths) {
-            return false;
-        }
-        let name = target.hostname();
-        if c.labels.len() != target.label_count {
-            return false;
-        }
-        c.labels
-            .iter()
-            .zip(name.split(|&b| b == b'.'))
-            .all(|(&(start, end, glob), label)| {
-                let pattern = &c.hostname[start as usize..end as usize];
-                if glob {
-                    go_match(pattern, label) == Ok(true)
-                } else {
-                    pattern == label
-                }
-            })
+        self.compiled
+            .as_ref()
+            .is_some_and(|c| c.matches_target(target, segment_paths))
     }
 }
 
@@ -275,32 +293,33 @@ pub(crate) fn path_matches(glob: &[u8], target: &[u8], segment_paths: bool) -> b
         || target[glob.len()] == b'/'
 }
 
-fn compile(schemeless: &[u8], fold_case: bool) -> Result<Compiled, UrlError> {
+pub(crate) fn compile(schemeless: &[u8], fold_case: bool) -> Result<Compiled, UrlError> {
     if schemeless.len() > MAX_PATTERN_LEN {
         // Reported as Go would report a URL it rejects; the text is not shown in full.
         return Err(UrlError::too_long(schemeless));
     }
     let parsed = parse_after_scheme("https", schemeless)?;
     let (name, port) = split_host_port(&parsed.host);
-    let mut hostname = parsed.host[name].to_vec();
+    let mut hostname: Box<[u8]> = parsed.host[name].into();
     if fold_case {
         hostname.make_ascii_lowercase();
     }
-    let mut labels = Vec::new();
-    let mut start = 0usize;
+    let (mut label_count, mut glob_labels, mut valid) = (0, 0u128, true);
     for label in hostname.split(|&b| b == b'.') {
-        let end = start + label.len();
-        labels.push((start as u32, end as u32, has_meta(label)));
-        start = end + 1;
+        if has_meta(label) {
+            if label_count < 128 {
+                glob_labels |= 1 << label_count;
+            }
+            valid &= is_valid_pattern(label);
+        }
+        label_count += 1;
     }
-    let valid = labels
-        .iter()
-        .all(|&(s, e, glob)| !glob || is_valid_pattern(&hostname[s as usize..e as usize]));
     Ok(Compiled {
         port: parsed.host[port].into(),
         path: parsed.path.into_owned().into_boxed_slice(),
-        hostname: hostname.into_boxed_slice(),
-        labels: labels.into_boxed_slice(),
+        hostname,
+        label_count,
+        glob_labels,
         valid,
     })
 }
@@ -343,22 +362,9 @@ impl<'a> Target<'a> {
         &self.host[self.port.clone()]
     }
 
-    /// The host name without its first `skip` labels (`skip < label_count`).
+    /// The last `labels` labels of the host name (`labels < label_count`).
     pub(crate) fn hostname_suffix(&self, labels: usize) -> &[u8] {
-        let name = self.hostname();
-        if labels == 0 {
-            return b"";
-        }
-        let mut dots = 0;
-        for (i, &b) in name.iter().enumerate().rev() {
-            if b == b'.' {
-                dots += 1;
-                if dots == labels {
-                    return &name[i + 1..];
-                }
-            }
-        }
-        name
+        suffix_labels(self.hostname(), labels)
     }
 }
 
