@@ -21,7 +21,9 @@ fn linear(entries: &[(usize, &str, String)], image: &str, options: &KeyringOptio
             if *l != layer {
                 continue;
             }
-            let Ok(key) = RegistryKey::normalize(key) else { continue };
+            let Ok(key) = RegistryKey::normalize(key) else {
+                continue;
+            };
             match index.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, users)) => users.push(user.clone()),
                 None => index.push((key, vec![user.clone()])),
@@ -37,7 +39,8 @@ fn linear(entries: &[(usize, &str, String)], image: &str, options: &KeyringOptio
         if found.is_empty() && is_default_registry_match_with(image, options) {
             for (key, users) in &index {
                 let hub = if options.case_insensitive_hosts {
-                    key.as_bytes().eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
+                    key.as_bytes()
+                        .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
                 } else {
                     key.as_bytes() == DOCKER_HUB_KEY.as_bytes()
                 };
@@ -52,7 +55,9 @@ fn linear(entries: &[(usize, &str, String)], image: &str, options: &KeyringOptio
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, rest)) = data.split_first() else { return };
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
     let options = KeyringOptions::default()
         .with_path_segment_boundaries(flags & 1 != 0)
         .with_strict_docker_hub_fallback(flags & 2 != 0)
@@ -69,12 +74,20 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
 
-    let sources = [CredentialSource::secret("ns", "s", "u"), CredentialSource::node("/n"), CredentialSource::provider("p")];
+    let sources = [
+        CredentialSource::secret("ns", "s", "u"),
+        CredentialSource::node("/n"),
+        CredentialSource::provider("p"),
+    ];
     let mut builder = Keyring::builder_with(options);
     for (layer, key, user) in &entries {
         builder.add(&sources[*layer], key, user, Secret::new("pw"));
     }
     let keyring = builder.build().expect("no malformed secrets added");
-    let indexed: Vec<String> = keyring.lookup_str(image).iter().map(|c| c.username().to_owned()).collect();
+    let indexed: Vec<String> = keyring
+        .lookup_str(image)
+        .iter()
+        .map(|c| c.username().to_owned())
+        .collect();
     assert_eq!(indexed, linear(&entries, image, &options));
 });

@@ -9,7 +9,9 @@ use kubepull::{Reference, Secret};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, rest)) = data.split_first() else { return };
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
     let options = KeyringOptions::default()
         .with_path_segment_boundaries(flags & 1 != 0)
         .with_strict_docker_hub_fallback(flags & 2 != 0)
@@ -18,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     let mut lines: Vec<&str> = text.split('\n').collect();
     let image = lines.pop().unwrap_or("");
-    let sources = [CredentialSource::secret("ns", "s", "u"), CredentialSource::node("/n"), CredentialSource::provider("p")];
+    let sources = [
+        CredentialSource::secret("ns", "s", "u"),
+        CredentialSource::node("/n"),
+        CredentialSource::provider("p"),
+    ];
 
     let mut builder = Keyring::builder_with(options);
     for (i, line) in lines.iter().enumerate() {
@@ -48,8 +54,16 @@ fuzz_target!(|data: &[u8]| {
     for warning in keyring.warnings() {
         let _ = warning.to_string();
     }
-    let first: Vec<String> = keyring.lookup_str(image).iter().map(|c| c.key().to_string()).collect();
-    let second: Vec<String> = keyring.lookup_str(image).iter().map(|c| c.key().to_string()).collect();
+    let first: Vec<String> = keyring
+        .lookup_str(image)
+        .iter()
+        .map(|c| c.key().to_string())
+        .collect();
+    let second: Vec<String> = keyring
+        .lookup_str(image)
+        .iter()
+        .map(|c| c.key().to_string())
+        .collect();
     assert_eq!(first, second);
     if let Ok(reference) = Reference::parse(image) {
         let by_reference = keyring.lookup(&reference).len();

@@ -12,8 +12,8 @@ use crate::{Reference, Secret};
 
 /// Where a credential came from.
 ///
-/// `Display` gives the form the CLI prints: `secret:NAMESPACE/NAME`, `node:PATH` or
-/// `provider:NAME`.
+/// `Display` gives the form the CLI prints: `secret:NAMESPACE/NAME` (`secret:NAME` when the
+/// namespace is unknown), `node:PATH` or `provider:NAME`.
 ///
 /// ```
 /// use kubepull::keyring::CredentialSource;
