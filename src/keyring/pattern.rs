@@ -10,9 +10,11 @@ use super::KeyringOptions;
 use super::glob::{go_match, has_meta, is_valid_pattern};
 use super::gourl::{UrlError, parse_after_scheme, split_host_port};
 
-/// The longest registry key or image string kubepull parses, in bytes. Longer inputs are
-/// rejected (keys) or never match (images); real ones are well under 1 KiB.
-pub const MAX_PATTERN_LEN: usize = 64 * 1024;
+/// The longest registry key or image string kubepull parses, in bytes: 4 KiB. Longer keys
+/// are skipped with a warning and longer images match no key (the Docker Hub fallback still
+/// applies). The kubelet has no limit; real keys are well under 1 KiB, and the bound keeps
+/// Go's glob matching (quadratic in the label length at worst) cheap on hostile input.
+pub const MAX_PATTERN_LEN: usize = 4 * 1024;
 
 /// The key the Docker Hub fallback reads (`https://index.docker.io/v1/` normalised).
 pub const DOCKER_HUB_KEY: &str = "index.docker.io";
