@@ -376,3 +376,35 @@ fn service_account_vectors() {
         "builder"
     );
 }
+
+#[test]
+fn index_order_and_limits() {
+    let node = CredentialSource::node("/cfg");
+    let mut builder = Keyring::builder();
+    for key in [
+        "quay.io",
+        "*.io",
+        "quay.io/org",
+        "https://quay.io/v1/",
+        "a.io:5000",
+        "Quay.io",
+    ] {
+        builder.add(&node, key, "u", Secret::new("p"));
+    }
+    let long_key = format!("{}.io", "a".repeat(kubepull::keyring::MAX_PATTERN_LEN));
+    builder.add(&node, &long_key, "u", Secret::new("p"));
+    let keyring = builder.build().unwrap();
+    // Deduplicated, descending bytes: `*` (0x2A) sorts below letters, upper case below lower.
+    let keys: Vec<String> = keyring.keys(&node).map(ToString::to_string).collect();
+    assert_eq!(
+        keys,
+        ["quay.io/org", "quay.io", "a.io:5000", "Quay.io", "*.io"]
+    );
+    assert_eq!(keyring.len(), 6);
+    let [warning] = keyring.warnings() else {
+        panic!("one warning for the long key")
+    };
+    let text = warning.to_string();
+    assert!(text.contains("longer than") && text.len() < 400, "{text}");
+    assert!(keyring.lookup_str(&format!("{long_key}/x")).is_empty());
+}
