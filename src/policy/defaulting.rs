@@ -1,0 +1,68 @@
+//! API-server defaulting of `imagePullPolicy` (`SetDefaults_Container`).
+
+use super::{Error, ImageName, PullPolicy};
+
+/// The policy the API server gives a container whose `imagePullPolicy` is empty.
+///
+/// `Always` when [`ImageName::parse`] sees the tag `latest` (explicit, or implicit because the
+/// image has neither tag nor digest), `IfNotPresent` otherwise. A parse error is ignored and
+/// gives `IfNotPresent`. The surprising rows, all faithful to Kubernetes:
+///
+/// ```
+/// use kubepull::policy::{default_pull_policy, PullPolicy};
+///
+/// let digest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/// assert_eq!(default_pull_policy("nginx"), PullPolicy::Always);
+/// // The tag wins although the digest pins the content.
+/// assert_eq!(default_pull_policy(&format!("nginx:latest@{digest}")), PullPolicy::Always);
+/// assert_eq!(default_pull_policy(&format!("nginx@{digest}")), PullPolicy::IfNotPresent);
+/// // Unparsable and empty images are not rejected here.
+/// assert_eq!(default_pull_policy("Not/Valid:Name"), PullPolicy::IfNotPresent);
+/// assert_eq!(default_pull_policy(""), PullPolicy::IfNotPresent);
+/// ```
+pub fn default_pull_policy(image: &str) -> PullPolicy {
+    match ImageName::parse(image) {
+        Ok(name) if name.tag() == "latest" => PullPolicy::Always,
+        _ => PullPolicy::IfNotPresent,
+    }
+}
+
+/// A pull policy after defaulting, and whether defaulting chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DefaultedPullPolicy {
+    /// The policy the container ends up with.
+    pub policy: PullPolicy,
+    /// `true` when the field was empty and [`default_pull_policy`] chose the policy.
+    pub defaulted: bool,
+}
+
+impl DefaultedPullPolicy {
+    /// Applies defaulting to a container: a set policy is left alone, an unset one is
+    /// defaulted from the image.
+    pub fn new(image: &str, policy: Option<PullPolicy>) -> DefaultedPullPolicy {
+        match policy {
+            Some(policy) => DefaultedPullPolicy {
+                policy,
+                defaulted: false,
+            },
+            None => DefaultedPullPolicy {
+                policy: default_pull_policy(image),
+                defaulted: true,
+            },
+        }
+    }
+
+    /// Applies defaulting to the raw `imagePullPolicy` field: `""` is defaulted, any other
+    /// value must be a policy.
+    ///
+    /// # Errors
+    ///
+    /// [`super::ErrorKind::UnsupportedValue`] when the field is set to something that is not
+    /// a policy (the API server rejects such a container after defaulting).
+    pub fn from_field(image: &str, field: &str) -> Result<DefaultedPullPolicy, Error> {
+        if field.is_empty() {
+            return Ok(DefaultedPullPolicy::new(image, None));
+        }
+        Ok(DefaultedPullPolicy::new(image, Some(field.parse()?)))
+    }
+}

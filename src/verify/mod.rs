@@ -1,0 +1,1 @@
+//! KEP-2535 placeholder
