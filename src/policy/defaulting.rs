@@ -1,10 +1,11 @@
 //! API-server defaulting of `imagePullPolicy` (`SetDefaults_Container`).
 
-use super::{Error, ImageName, PullPolicy};
+use super::{Error, PullPolicy};
+use crate::reference::ReferenceView;
 
 /// The policy the API server gives a container whose `imagePullPolicy` is empty.
 ///
-/// `Always` when [`ImageName::parse`] sees the tag `latest` (explicit, or implicit because the
+/// `Always` when [`super::ImageName::parse`] sees the tag `latest` (explicit, or implicit because the
 /// image has neither tag nor digest), `IfNotPresent` otherwise. A parse error is ignored and
 /// gives `IfNotPresent`. The surprising rows, all faithful to Kubernetes:
 ///
@@ -21,9 +22,13 @@ use super::{Error, ImageName, PullPolicy};
 /// assert_eq!(default_pull_policy(""), PullPolicy::IfNotPresent);
 /// ```
 pub fn default_pull_policy(image: &str) -> PullPolicy {
-    match ImageName::parse(image) {
-        Ok(name) if name.tag() == "latest" => PullPolicy::Always,
-        _ => PullPolicy::IfNotPresent,
+    // Same answer as `ImageName::parse(image)?.tag() == "latest"`, without allocating.
+    match ReferenceView::parse(image) {
+        Ok(view) => match (view.tag(), view.digest()) {
+            (Some("latest"), _) | (None, None) => PullPolicy::Always,
+            _ => PullPolicy::IfNotPresent,
+        },
+        Err(_) => PullPolicy::IfNotPresent,
     }
 }
 

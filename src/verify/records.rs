@@ -1,0 +1,588 @@
+//! Pulled records and pull intents, in the kubelet's on-disk JSON shape.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::gojson::{go_escape, sha256_hex};
+use super::{Error, ErrorKind};
+
+/// The `apiVersion` the kubelet's file accessor writes.
+pub const API_VERSION: &str = "kubelet.config.k8s.io/v1alpha1";
+/// The `apiVersion`s accepted when reading (the kubelet's scheme registers both).
+pub const ACCEPTED_API_VERSIONS: [&str; 2] = [
+    "kubelet.config.k8s.io/v1alpha1",
+    "kubelet.config.k8s.io/v1beta1",
+];
+/// Record files are named this prefix plus the lowercase hex SHA-256 of their key.
+pub const FILE_NAME_PREFIX: &str = "sha256-";
+/// The largest record file [`ImagePulledRecord::from_json`] and [`ImagePullIntent::from_json`]
+/// accept. The kubelet has no limit; a record past 4 MiB means tens of thousands of secrets.
+pub const MAX_RECORD_BYTES: usize = 4 << 20;
+
+/// The file name for a record key: `sha256-<hex of SHA-256(key)>`. The key is the intent's
+/// `image` or the pulled record's `imageRef`.
+///
+/// ```
+/// use kubepull::verify::record_file_name;
+///
+/// assert_eq!(
+///     record_file_name("testimageref"),
+///     "sha256-b3c0cc4278800b03a308ceb2611161430df571ca733122f0a40ac8b9792a9064"
+/// );
+/// ```
+pub fn record_file_name(key: &str) -> String {
+    format!("{FILE_NAME_PREFIX}{}", sha256_hex(key.as_bytes()))
+}
+
+/// Whether the kubelet reads a file of this name when listing records: it must start with
+/// `sha256-` and must not end with `.tmp` (an unfinished atomic write).
+pub fn is_record_file_name(name: &str) -> bool {
+    name.starts_with(FILE_NAME_PREFIX) && !name.ends_with(".tmp")
+}
+
+/// A pull intent (`ImagePullIntent`), written before each pull, deleted when the last
+/// in-flight pull of the image ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ImagePullIntent {
+    /// The container's `image`, verbatim.
+    pub image: String,
+}
+
+/// A secret whose credential pulled the image (`ImagePullSecret`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
+pub struct ImagePullSecret {
+    /// `uid`.
+    pub uid: String,
+    /// `namespace`.
+    pub namespace: String,
+    /// `name`.
+    pub name: String,
+    /// `credentialHash`: see [`super::credential_hash`]; empty if hashing failed.
+    pub credential_hash: String,
+}
+
+impl ImagePullSecret {
+    /// A secret's coordinates and credential hash.
+    pub fn new(uid: &str, namespace: &str, name: &str, credential_hash: &str) -> ImagePullSecret {
+        ImagePullSecret {
+            uid: uid.to_owned(),
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            credential_hash: credential_hash.to_owned(),
+        }
+    }
+
+    fn coordinates(&self) -> (&str, &str, &str) {
+        (&self.uid, &self.namespace, &self.name)
+    }
+}
+
+/// A service account whose token got credentials from a plugin (`ImagePullServiceAccount`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ImagePullServiceAccount {
+    /// `uid`.
+    pub uid: String,
+    /// `namespace`.
+    pub namespace: String,
+    /// `name`.
+    pub name: String,
+}
+
+impl ImagePullServiceAccount {
+    /// A service account's coordinates.
+    pub fn new(uid: &str, namespace: &str, name: &str) -> ImagePullServiceAccount {
+        ImagePullServiceAccount {
+            uid: uid.to_owned(),
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+}
+
+/// The credentials an image was pulled with (`ImagePullCredentials`).
+///
+/// `node_pods_accessible` (anonymous or node-level credentials) excludes the other sources;
+/// `preloaded` marks an image the kubelet saw but did not pull. Its JSON name `preloaded` is
+/// not confirmed in Kubernetes source (the spec marks it unverified).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
+pub struct ImagePullCredentials {
+    /// `kubernetesSecrets`, sorted by namespace, name, UID after a merge.
+    pub kubernetes_secrets: Vec<ImagePullSecret>,
+    /// `kubernetesServiceAccounts`, sorted by namespace, name, UID after a merge.
+    pub kubernetes_service_accounts: Vec<ImagePullServiceAccount>,
+    /// `nodePodsAccessible`: every pod on the node may use the image.
+    pub node_pods_accessible: bool,
+    /// `preloaded`: the kubelet found the image on the node without pulling it.
+    pub preloaded: bool,
+}
+
+impl ImagePullCredentials {
+    /// Anonymous or node-level credentials: `{nodePodsAccessible: true}`.
+    pub fn node_pods_accessible() -> ImagePullCredentials {
+        ImagePullCredentials {
+            node_pods_accessible: true,
+            ..Default::default()
+        }
+    }
+
+    /// `{preloaded: true}`.
+    pub fn preloaded() -> ImagePullCredentials {
+        ImagePullCredentials {
+            preloaded: true,
+            ..Default::default()
+        }
+    }
+
+    /// One secret.
+    pub fn secret(secret: ImagePullSecret) -> ImagePullCredentials {
+        ImagePullCredentials {
+            kubernetes_secrets: vec![secret],
+            ..Default::default()
+        }
+    }
+
+    /// One service account.
+    pub fn service_account(account: ImagePullServiceAccount) -> ImagePullCredentials {
+        ImagePullCredentials {
+            kubernetes_service_accounts: vec![account],
+            ..Default::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.preloaded
+            && !self.node_pods_accessible
+            && self.kubernetes_secrets.is_empty()
+            && self.kubernetes_service_accounts.is_empty()
+    }
+}
+
+/// A record of an image the kubelet pulled (`ImagePulledRecord`), keyed on disk by
+/// `imageRef`.
+///
+/// ```
+/// use kubepull::verify::{ImagePullCredentials, ImagePulledRecord};
+///
+/// let mut record = ImagePulledRecord::new("testimageref", "2024-10-21T12:26:40Z");
+/// record.merge_credentials("repo.repo/test/test", Some(&ImagePullCredentials::node_pods_accessible()), "2024-10-21T12:26:40Z");
+/// assert_eq!(
+///     record.to_json(),
+///     r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:40Z","imageRef":"testimageref","credentialMapping":{"repo.repo/test/test":{"nodePodsAccessible":true}}}"#
+/// );
+/// assert_eq!(ImagePulledRecord::from_json(record.to_json().as_bytes())?, record);
+/// # Ok::<(), kubepull::verify::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
+pub struct ImagePulledRecord {
+    /// `lastUpdatedTime` as RFC 3339 text (`2024-10-21T12:26:40Z`); `None` is JSON `null`,
+    /// Go's zero time. The text is kept as written: the core reads no clock and parses no
+    /// time, callers pass the current time when they change a record.
+    pub last_updated_time: Option<String>,
+    /// `imageRef`: the runtime's image id; the file name is derived from it.
+    pub image_ref: String,
+    /// `credentialMapping`: normalised image name without tag or digest → credentials.
+    pub credential_mapping: BTreeMap<String, ImagePullCredentials>,
+}
+
+impl ImagePullIntent {
+    /// An intent for `image`.
+    pub fn new(image: &str) -> ImagePullIntent {
+        ImagePullIntent {
+            image: image.to_owned(),
+        }
+    }
+
+    /// The file name under `image_manager/pulling`.
+    pub fn file_name(&self) -> String {
+        record_file_name(&self.image)
+    }
+
+    /// The JSON the kubelet writes, byte for byte.
+    pub fn to_json(&self) -> String {
+        let wire = WireIntent {
+            kind: Some(INTENT_KIND.to_owned()),
+            api_version: Some(API_VERSION.to_owned()),
+            image: Some(self.image.clone()),
+        };
+        to_go_json(&wire)
+    }
+
+    /// Decodes strictly, as the kubelet does.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::RecordTooLarge`] past [`MAX_RECORD_BYTES`]; [`ErrorKind::InvalidRecord`]
+    /// for invalid JSON, unknown or duplicate fields, or a wrong `kind` or `apiVersion`.
+    pub fn from_json(bytes: &[u8]) -> Result<ImagePullIntent, Error> {
+        let wire: WireIntent = decode(bytes)?;
+        check_type(
+            wire.kind.as_deref(),
+            wire.api_version.as_deref(),
+            INTENT_KIND,
+        )?;
+        Ok(ImagePullIntent {
+            image: wire.image.unwrap_or_default(),
+        })
+    }
+}
+
+impl ImagePulledRecord {
+    /// An empty record (no mapping) for `image_ref`, last updated at `now`.
+    pub fn new(image_ref: &str, now: &str) -> ImagePulledRecord {
+        ImagePulledRecord {
+            last_updated_time: Some(now.to_owned()),
+            image_ref: image_ref.to_owned(),
+            credential_mapping: BTreeMap::new(),
+        }
+    }
+
+    /// The file name under `image_manager/pulled`.
+    pub fn file_name(&self) -> String {
+        record_file_name(&self.image_ref)
+    }
+
+    /// The JSON the kubelet writes, byte for byte (map keys sorted, empty fields omitted,
+    /// `<`, `>`, `&` escaped as Go does).
+    pub fn to_json(&self) -> String {
+        let mapping = self
+            .credential_mapping
+            .iter()
+            .map(|(k, v)| (k.clone(), WireCredentials::from(v)))
+            .collect::<BTreeMap<_, _>>();
+        let wire = WireRecord {
+            kind: Some(RECORD_KIND.to_owned()),
+            api_version: Some(API_VERSION.to_owned()),
+            last_updated_time: self.last_updated_time.clone(),
+            image_ref: Some(self.image_ref.clone()),
+            credential_mapping: if mapping.is_empty() {
+                None
+            } else {
+                Some(mapping)
+            },
+        };
+        to_go_json(&wire)
+    }
+
+    /// Decodes strictly, as the kubelet does.
+    ///
+    /// # Errors
+    ///
+    /// As [`ImagePullIntent::from_json`].
+    pub fn from_json(bytes: &[u8]) -> Result<ImagePulledRecord, Error> {
+        let wire: WireRecord = decode(bytes)?;
+        check_type(
+            wire.kind.as_deref(),
+            wire.api_version.as_deref(),
+            RECORD_KIND,
+        )?;
+        Ok(ImagePulledRecord {
+            last_updated_time: wire.last_updated_time,
+            image_ref: wire.image_ref.unwrap_or_default(),
+            credential_mapping: wire
+                .credential_mapping
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
+        })
+    }
+
+    /// `pulledRecordMergeNewCreds`: merges `new` into the mapping for `image_name` (the
+    /// normalised name without tag or digest) and returns whether the record changed; on a
+    /// change `last_updated_time` becomes `now`.
+    ///
+    /// * `None`, or credentials with nothing set: no change.
+    /// * No entry yet for the name: `new` is inserted as is.
+    /// * An existing `nodePodsAccessible` entry absorbs everything.
+    /// * Both preloaded: no change; otherwise `preloaded` is cleared.
+    /// * Then the first that applies: `nodePodsAccessible` replaces the lists; secrets are
+    ///   unioned by (UID, namespace, name), a new hash replacing the old, sorted by namespace,
+    ///   name, UID; service accounts likewise. When nothing in the lists changes, the record
+    ///   does not change, unless `preloaded` was just cleared.
+    pub fn merge_credentials(
+        &mut self,
+        image_name: &str,
+        new: Option<&ImagePullCredentials>,
+        now: &str,
+    ) -> bool {
+        let Some(new) = new else { return false };
+        if new.is_empty() {
+            return false;
+        }
+        let Some(selected) = self.credential_mapping.get(image_name) else {
+            self.credential_mapping
+                .insert(image_name.to_owned(), new.clone());
+            self.last_updated_time = Some(now.to_owned());
+            return true;
+        };
+        if selected.node_pods_accessible || (new.preloaded && selected.preloaded) {
+            return false;
+        }
+        let mut merged = selected.clone();
+        merged.preloaded = false;
+        if new.node_pods_accessible {
+            merged.node_pods_accessible = true;
+            merged.kubernetes_secrets.clear();
+            merged.kubernetes_service_accounts.clear();
+        } else if !new.kubernetes_secrets.is_empty() {
+            match merge_secrets(&merged.kubernetes_secrets, &new.kubernetes_secrets) {
+                Some(secrets) => merged.kubernetes_secrets = secrets,
+                None => return false,
+            }
+        } else if !new.kubernetes_service_accounts.is_empty() {
+            let mut set: BTreeSet<(String, String, String)> = merged
+                .kubernetes_service_accounts
+                .iter()
+                .map(|a| (a.namespace.clone(), a.name.clone(), a.uid.clone()))
+                .collect();
+            let before = set.len();
+            set.extend(
+                new.kubernetes_service_accounts
+                    .iter()
+                    .map(|a| (a.namespace.clone(), a.name.clone(), a.uid.clone())),
+            );
+            if set.len() == before {
+                return false;
+            }
+            merged.kubernetes_service_accounts = set
+                .into_iter()
+                .map(|(namespace, name, uid)| ImagePullServiceAccount {
+                    uid,
+                    namespace,
+                    name,
+                })
+                .collect();
+        }
+        self.credential_mapping
+            .insert(image_name.to_owned(), merged);
+        self.last_updated_time = Some(now.to_owned());
+        true
+    }
+}
+
+/// `mergePullSecrets`: `None` when nothing changes.
+fn merge_secrets(
+    orig: &[ImagePullSecret],
+    new: &[ImagePullSecret],
+) -> Option<Vec<ImagePullSecret>> {
+    // Keyed (namespace, name, uid): the order the result is sorted in.
+    let mut set: BTreeMap<(String, String, String), String> = orig
+        .iter()
+        .map(|s| {
+            (
+                (s.namespace.clone(), s.name.clone(), s.uid.clone()),
+                s.credential_hash.clone(),
+            )
+        })
+        .collect();
+    let mut changed = false;
+    for s in new {
+        let key = (s.namespace.clone(), s.name.clone(), s.uid.clone());
+        if set.get(&key) != Some(&s.credential_hash) {
+            changed = true;
+            set.insert(key, s.credential_hash.clone());
+        }
+    }
+    changed.then(|| {
+        set.into_iter()
+            .map(
+                |((namespace, name, uid), credential_hash)| ImagePullSecret {
+                    uid,
+                    namespace,
+                    name,
+                    credential_hash,
+                },
+            )
+            .collect()
+    })
+}
+
+impl ImagePullSecret {
+    pub(crate) fn same_coordinates(&self, other: &ImagePullSecret) -> bool {
+        self.coordinates() == other.coordinates()
+    }
+}
+
+const INTENT_KIND: &str = "ImagePullIntent";
+const RECORD_KIND: &str = "ImagePulledRecord";
+
+fn to_go_json<T: Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail.
+    let text = serde_json::to_string(value).unwrap_or_default();
+    go_escape(&text).into_owned()
+}
+
+fn decode<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+    if bytes.len() > MAX_RECORD_BYTES {
+        return Err(Error::new(
+            ErrorKind::RecordTooLarge,
+            format!(
+                "record is {} bytes, more than the limit of {MAX_RECORD_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("invalid record: {e}")))
+}
+
+fn check_type(kind: Option<&str>, api_version: Option<&str>, want: &str) -> Result<(), Error> {
+    let invalid = |m: String| Error::new(ErrorKind::InvalidRecord, m);
+    match kind {
+        Some(k) if k == want => {}
+        Some(k) => {
+            return Err(invalid(format!(
+                "invalid record: kind {k:?}, expected {want:?}"
+            )));
+        }
+        None => {
+            return Err(invalid(
+                "invalid record: Object 'Kind' is missing".to_owned(),
+            ));
+        }
+    }
+    match api_version {
+        Some(v) if ACCEPTED_API_VERSIONS.contains(&v) => Ok(()),
+        Some(v) => Err(invalid(format!(
+            "invalid record: unsupported apiVersion {v:?}"
+        ))),
+        None => Err(invalid(
+            "invalid record: Object 'apiVersion' is missing".to_owned(),
+        )),
+    }
+}
+
+// The wire models: every field optional so that JSON `null` decodes as Go decodes it (to the
+// zero value), unknown and duplicate fields rejected as the kubelet's strict decoder does.
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WireIntent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api_version: Option<String>,
+    #[serde(default)]
+    image: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WireRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    api_version: Option<String>,
+    #[serde(default)]
+    last_updated_time: Option<String>,
+    #[serde(default)]
+    image_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    credential_mapping: Option<BTreeMap<String, WireCredentials>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WireCredentials {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kubernetes_secrets: Option<Vec<WireSecret>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kubernetes_service_accounts: Option<Vec<WireAccount>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    node_pods_accessible: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    preloaded: Option<bool>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WireSecret {
+    #[serde(default)]
+    uid: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    credential_hash: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WireAccount {
+    #[serde(default)]
+    uid: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl From<&ImagePullCredentials> for WireCredentials {
+    fn from(c: &ImagePullCredentials) -> WireCredentials {
+        WireCredentials {
+            kubernetes_secrets: (!c.kubernetes_secrets.is_empty()).then(|| {
+                c.kubernetes_secrets
+                    .iter()
+                    .map(|s| WireSecret {
+                        uid: Some(s.uid.clone()),
+                        namespace: Some(s.namespace.clone()),
+                        name: Some(s.name.clone()),
+                        credential_hash: Some(s.credential_hash.clone()),
+                    })
+                    .collect()
+            }),
+            kubernetes_service_accounts: (!c.kubernetes_service_accounts.is_empty()).then(|| {
+                c.kubernetes_service_accounts
+                    .iter()
+                    .map(|a| WireAccount {
+                        uid: Some(a.uid.clone()),
+                        namespace: Some(a.namespace.clone()),
+                        name: Some(a.name.clone()),
+                    })
+                    .collect()
+            }),
+            node_pods_accessible: c.node_pods_accessible.then_some(true),
+            preloaded: c.preloaded.then_some(true),
+        }
+    }
+}
+
+impl From<WireCredentials> for ImagePullCredentials {
+    fn from(w: WireCredentials) -> ImagePullCredentials {
+        ImagePullCredentials {
+            kubernetes_secrets: w
+                .kubernetes_secrets
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| ImagePullSecret {
+                    uid: s.uid.unwrap_or_default(),
+                    namespace: s.namespace.unwrap_or_default(),
+                    name: s.name.unwrap_or_default(),
+                    credential_hash: s.credential_hash.unwrap_or_default(),
+                })
+                .collect(),
+            kubernetes_service_accounts: w
+                .kubernetes_service_accounts
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| ImagePullServiceAccount {
+                    uid: a.uid.unwrap_or_default(),
+                    namespace: a.namespace.unwrap_or_default(),
+                    name: a.name.unwrap_or_default(),
+                })
+                .collect(),
+            node_pods_accessible: w.node_pods_accessible.unwrap_or(false),
+            preloaded: w.preloaded.unwrap_or(false),
+        }
+    }
+}
