@@ -544,3 +544,58 @@ fn pod_model_reads_real_pod_json() {
     );
     assert!(pod.spec.volumes[1].image.is_none());
 }
+
+#[test]
+fn pod_spec_defaulting() {
+    use kubepull::policy::default_pod_spec;
+    let mut spec = PodSpec {
+        init_containers: vec![Container::new("i", "busybox", "")],
+        containers: vec![
+            Container::new("c", "nginx:1", ""),
+            Container::new("d", "nginx", "Never"),
+        ],
+        ephemeral_containers: vec![Container::new("e", "", "")],
+        volumes: vec![
+            Volume {
+                name: "v".into(),
+                image: Some(ImageVolumeSource {
+                    reference: "quay.io/x".into(),
+                    pull_policy: String::new(),
+                }),
+            },
+            Volume {
+                name: "w".into(),
+                image: None,
+            },
+        ],
+    };
+    assert_eq!(kubepull::policy::default_pod_spec(&mut spec), 4);
+    let got: Vec<&str> = spec
+        .init_containers
+        .iter()
+        .chain(&spec.containers)
+        .chain(&spec.ephemeral_containers)
+        .map(|c| c.image_pull_policy.as_str())
+        .collect();
+    assert_eq!(got, ["Always", "IfNotPresent", "Never", "IfNotPresent"]);
+    assert_eq!(
+        spec.volumes[0].image.as_ref().unwrap().pull_policy,
+        "Always"
+    );
+    assert_eq!(default_pod_spec(&mut spec), 0);
+}
+
+#[test]
+fn failed_pull_secrets_events() {
+    use kubepull::policy::failed_pull_secrets_event;
+    let e = failed_pull_secrets_event(["a"]).unwrap();
+    assert_eq!(
+        (e.event_type.as_str(), e.reason),
+        ("Warning", "FailedToRetrieveImagePullSecret")
+    );
+    assert_eq!(
+        e.message,
+        "Unable to retrieve some image pull secrets (a); attempting to pull the image may not succeed."
+    );
+    assert!(failed_pull_secrets_event([]).is_none());
+}

@@ -499,3 +499,184 @@ fn verdict_feeds_the_kubelet_decision() {
     );
     assert_eq!(ok.action(), Action::UseLocal);
 }
+
+// ---- §2.6 what is recorded, and the §2.8 scenario end to end ----
+
+#[test]
+fn pulled_with_maps_to_recorded_credentials() {
+    use kubepull::verify::PulledWith;
+    assert_eq!(
+        ImagePullCredentials::from(PulledWith::Anonymous),
+        ImagePullCredentials::node_pods_accessible()
+    );
+    assert_eq!(
+        ImagePullCredentials::from(PulledWith::NodeCredential),
+        ImagePullCredentials::node_pods_accessible()
+    );
+    let secret = ImagePullSecret::new("u", "ns", "s", "h");
+    assert_eq!(
+        ImagePullCredentials::from(PulledWith::Secret(secret.clone())),
+        ImagePullCredentials::secret(secret)
+    );
+    let sa = ImagePullServiceAccount::new("u", "ns", "sa");
+    assert_eq!(
+        ImagePullCredentials::from(PulledWith::ServiceAccount(sa.clone())),
+        ImagePullCredentials::service_account(sa)
+    );
+}
+
+#[test]
+fn record_image_pulled_creates_merges_and_rejects() {
+    use kubepull::verify::record_image_pulled;
+    let creds = ImagePullCredentials::secret(ImagePullSecret::new("u", "ns", "s", "h"));
+    // Unknown circumstances: a record with an empty mapping.
+    let empty = record_image_pulled(None, "nginx", "ref", None, "t0")
+        .unwrap()
+        .unwrap();
+    assert!(empty.credential_mapping.is_empty());
+    assert_eq!(
+        record_image_pulled(Some(&empty), "nginx", "ref", None, "t1").unwrap(),
+        None
+    );
+    let merged = record_image_pulled(Some(&empty), "nginx:1", "ref", Some(&creds), "t1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(merged.credential_mapping["docker.io/library/nginx"], creds);
+    assert_eq!(merged.last_updated_time.as_deref(), Some("t1"));
+    assert_eq!(
+        record_image_pulled(Some(&merged), "nginx:2", "ref", Some(&creds), "t2").unwrap(),
+        None
+    );
+    let err = record_image_pulled(None, "bad image", "ref", Some(&creds), "t").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidImageName);
+    assert_eq!(
+        err.to_string(),
+        r#"invalid image name "bad image": couldn't parse image name "bad image": invalid reference format"#
+    );
+}
+
+#[test]
+fn intents_reconcile_against_runtime_tags_and_digests() {
+    use kubepull::verify::{ReconciledIntent, RuntimeImage, reconcile_intents};
+    let intents = [
+        ImagePullIntent::new("docker.io/testing/test:latest"),
+        ImagePullIntent::new(
+            "quay.io/x@sha256:38a8906435c4dd5f4258899d46621bfd8eea3ad6ff494ee3c2f17ef0321625bd",
+        ),
+        ImagePullIntent::new("nginx"),
+    ];
+    let images = [
+        RuntimeImage {
+            id: "sha256:1".into(),
+            repo_tags: vec!["docker.io/testing/test:latest".into()],
+            repo_digests: vec![],
+        },
+        RuntimeImage {
+            id: "sha256:2".into(),
+            repo_tags: vec![],
+            repo_digests: vec![
+                "quay.io/x@sha256:38a8906435c4dd5f4258899d46621bfd8eea3ad6ff494ee3c2f17ef0321625bd"
+                    .into(),
+            ],
+        },
+        // The runtime lists the normalised name; the intent's short name does not match.
+        RuntimeImage {
+            id: "sha256:3".into(),
+            repo_tags: vec!["docker.io/library/nginx:latest".into()],
+            repo_digests: vec![],
+        },
+    ];
+    let got = reconcile_intents(&intents, &images);
+    let want = [
+        ReconciledIntent {
+            image: "docker.io/testing/test:latest".into(),
+            image_ref: "sha256:1".into(),
+        },
+        ReconciledIntent {
+            image: intents[1].image.clone(),
+            image_ref: "sha256:2".into(),
+        },
+    ];
+    assert_eq!(got, want);
+}
+
+/// §2.8: tenant A pulls a private image with its secret; tenant B, on the same node, must pull
+/// it again (and fails under `Never`); an anonymous pull opens it to everyone.
+#[test]
+fn tenants_scenario() {
+    use kubepull::policy::{Action, Presence, PullPolicy, Verification, decide};
+    use kubepull::verify::{PulledWith, record_image_pulled};
+    let image = "registry.example/private/app:1";
+    let image_ref = "sha256:feed";
+    let policy = CredentialPolicy::default();
+    let hash = credential_hash("tenant-a", &Secret::new("pw"), "");
+    let a_secret = ImagePullSecret::new("uid-a", "tenant-a", "regcred", &hash);
+    let a = PodCredentials {
+        secrets: vec![a_secret.clone()],
+        service_account: None,
+    };
+    let b = PodCredentials {
+        secrets: vec![ImagePullSecret::new(
+            "uid-b",
+            "tenant-b",
+            "regcred",
+            &credential_hash("tenant-b", &Secret::new("pw"), ""),
+        )],
+        service_account: None,
+    };
+    let verdict = |record: Option<&ImagePulledRecord>, pod: &PodCredentials, intent: bool| {
+        let state = record.map_or(PulledRecordState::Absent, PulledRecordState::Present);
+        must_attempt_image_pull(
+            &policy,
+            VerifyOptions::default(),
+            image,
+            image_ref,
+            state,
+            intent,
+            || Ok::<_, String>(pod.clone()),
+        )
+        .unwrap()
+    };
+    // A pulls: intent written, pull succeeds with A's secret, record written.
+    let record = record_image_pulled(
+        None,
+        image,
+        image_ref,
+        Some(&PulledWith::Secret(a_secret).into()),
+        "2026-01-01T00:00:00Z",
+    )
+    .unwrap()
+    .unwrap();
+    assert!(!verdict(Some(&record), &a, false).must_pull);
+    let for_b = verdict(Some(&record), &b, false);
+    assert!(for_b.must_pull);
+    let d = decide(
+        image,
+        PullPolicy::Never,
+        &Presence::Present,
+        &Verification::from(for_b.must_pull),
+    );
+    assert_eq!(
+        d.error().unwrap().to_string(),
+        format!("Container image \"{image}\" is not present with pull policy of Never")
+    );
+    let d = decide(
+        image,
+        PullPolicy::IfNotPresent,
+        &Presence::Present,
+        &Verification::from(for_b.must_pull),
+    );
+    assert_eq!(d.action(), Action::Pull);
+    // Someone pulls it anonymously: now every pod may use it.
+    let open = record_image_pulled(
+        Some(&record),
+        image,
+        image_ref,
+        Some(&PulledWith::Anonymous.into()),
+        "2026-01-02T00:00:00Z",
+    )
+    .unwrap()
+    .unwrap();
+    assert!(!verdict(Some(&open), &b, false).must_pull);
+    assert!(!verdict(Some(&open), &PodCredentials::default(), false).must_pull);
+}

@@ -209,7 +209,7 @@ impl fmt::Display for EventType {
     }
 }
 
-/// The image event reasons of k/k `pkg/kubelet/events/event.go`.
+/// The image event reasons of k/k `pkg/kubelet/events/event.go`, plus the pull-secret one.
 pub mod reason {
     /// About to pull.
     pub const PULLING: &str = "Pulling";
@@ -223,6 +223,8 @@ pub mod reason {
     pub const ERR_IMAGE_NEVER_PULL: &str = "ErrImageNeverPull";
     /// Pull back-off in effect.
     pub const BACK_OFF: &str = "BackOff";
+    /// Some of the pod's pull secrets could not be fetched (k/k `kubelet_pods.go`).
+    pub const FAILED_TO_RETRIEVE_IMAGE_PULL_SECRET: &str = "FailedToRetrieveImagePullSecret";
 }
 
 /// An event the kubelet records on the pod.
@@ -510,6 +512,37 @@ fn fraction(value: u64, prec: u32) -> String {
     }
     let digits = format!("{value:0width$}", width = prec as usize);
     format!(".{}", digits.trim_end_matches('0'))
+}
+
+/// The `Warning FailedToRetrieveImagePullSecret` event the kubelet records once per pod sync
+/// when some of the pod's `imagePullSecrets` cannot be fetched (`getPullSecretsForPod`).
+/// Entries with an empty name are skipped silently, as in the kubelet; `None` when no named
+/// secret is missing. The pull still goes ahead with the secrets that were found.
+///
+/// ```
+/// use kubepull::policy::failed_pull_secrets_event;
+///
+/// let event = failed_pull_secrets_event(["regcred", "", "other"]).unwrap();
+/// assert_eq!(event.reason, "FailedToRetrieveImagePullSecret");
+/// assert_eq!(
+///     event.message,
+///     "Unable to retrieve some image pull secrets (regcred, other); attempting to pull the image may not succeed."
+/// );
+/// assert!(failed_pull_secrets_event([""]).is_none());
+/// ```
+pub fn failed_pull_secrets_event<'a>(missing: impl IntoIterator<Item = &'a str>) -> Option<Event> {
+    let names: Vec<&str> = missing.into_iter().filter(|n| !n.is_empty()).collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(Event::new(
+        EventType::Warning,
+        reason::FAILED_TO_RETRIEVE_IMAGE_PULL_SECRET,
+        format!(
+            "Unable to retrieve some image pull secrets ({}); attempting to pull the image may not succeed.",
+            names.join(", ")
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! API-server defaulting of `imagePullPolicy` (`SetDefaults_Container`).
 
-use super::{Error, PullPolicy};
+use super::{Error, PodSpec, PullPolicy};
 use crate::reference::ReferenceView;
 
 /// The policy the API server gives a container whose `imagePullPolicy` is empty.
@@ -70,4 +70,40 @@ impl DefaultedPullPolicy {
         }
         Ok(DefaultedPullPolicy::new(image, Some(field.parse()?)))
     }
+}
+
+/// Defaults every empty `imagePullPolicy` of a pod spec (init, regular and ephemeral
+/// containers) as `SetDefaults_Container` does, and every empty image-volume `pullPolicy` by
+/// the same rule on its `reference` (the API documents the same default for image volumes;
+/// the defaulting function itself was not found in source). Values already set, valid or
+/// not, are left alone. Returns how many fields were filled.
+///
+/// ```
+/// use kubepull::policy::{default_pod_spec, Container, PodSpec};
+///
+/// let mut spec = PodSpec::default();
+/// spec.containers.push(Container::new("a", "nginx", ""));
+/// spec.init_containers.push(Container::new("b", "busybox:1.36", ""));
+/// assert_eq!(default_pod_spec(&mut spec), 2);
+/// assert_eq!(spec.containers[0].image_pull_policy, "Always");
+/// assert_eq!(spec.init_containers[0].image_pull_policy, "IfNotPresent");
+/// ```
+pub fn default_pod_spec(spec: &mut PodSpec) -> usize {
+    let mut filled = 0;
+    let containers = spec
+        .init_containers
+        .iter_mut()
+        .chain(spec.containers.iter_mut())
+        .chain(spec.ephemeral_containers.iter_mut());
+    for container in containers.filter(|c| c.image_pull_policy.is_empty()) {
+        container.image_pull_policy = default_pull_policy(&container.image).as_str().to_owned();
+        filled += 1;
+    }
+    for source in spec.volumes.iter_mut().filter_map(|v| v.image.as_mut()) {
+        if source.pull_policy.is_empty() {
+            source.pull_policy = default_pull_policy(&source.reference).as_str().to_owned();
+            filled += 1;
+        }
+    }
+    filled
 }

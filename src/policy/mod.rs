@@ -37,8 +37,8 @@ pub use admission::{
 pub use backoff::{IMAGE_BACKOFF_INITIAL, IMAGE_BACKOFF_MAX, MAX_BACKOFF_ENTRIES, PullBackoff};
 pub use decision::{
     Action, Decision, Event, EventType, Presence, PullError, PullErrorKind, UnknownAction,
-    Verification, decide, pull_failed, pulled_event, reason,
+    Verification, decide, failed_pull_secrets_event, pull_failed, pulled_event, reason,
 };
-pub use defaulting::{DefaultedPullPolicy, default_pull_policy};
+pub use defaulting::{DefaultedPullPolicy, default_pod_spec, default_pull_policy};
 pub use image_name::{ImageName, apply_default_image_tag};
 pub use pull_policy::{Error, ErrorKind, PullPolicy};

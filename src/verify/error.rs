@@ -13,6 +13,8 @@ pub enum ErrorKind {
     InvalidRecord,
     /// A record is larger than [`super::MAX_RECORD_BYTES`].
     RecordTooLarge,
+    /// An image string that `ParseImageName` rejects, where a record must be keyed by it.
+    InvalidImageName,
 }
 
 /// An error of the verification domain. `Display` is the kubelet's exact text where it has

@@ -17,6 +17,7 @@ mod decision;
 mod error;
 mod gojson;
 mod hash;
+mod lifecycle;
 mod policy;
 mod records;
 
@@ -26,6 +27,9 @@ pub use decision::{
 };
 pub use error::{Error, ErrorKind};
 pub use hash::{AuthConfig, credential_hash};
+pub use lifecycle::{
+    PulledWith, ReconciledIntent, RuntimeImage, reconcile_intents, record_image_pulled,
+};
 pub use policy::{Allowlist, AllowlistPattern, CredentialPolicy, VerificationPolicy};
 pub use records::{
     ACCEPTED_API_VERSIONS, API_VERSION, FILE_NAME_PREFIX, ImagePullCredentials, ImagePullIntent,
