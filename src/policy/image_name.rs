@@ -4,6 +4,14 @@
 use super::go_quote::quote;
 use super::{Error, ErrorKind};
 use crate::Reference;
+use crate::reference::{ParseError, ReferenceView};
+
+fn parse_error(image: &str, e: &ParseError) -> Error {
+    Error::new(
+        ErrorKind::InvalidImageName,
+        format!("couldn't parse image name {}: {e}", quote(image)),
+    )
+}
 
 /// An image string as Kubernetes' `ParseImageName` splits it
 /// (k/k `pkg/util/parsers`): the normalised repository, the tag and the digest.
@@ -32,12 +40,7 @@ impl ImageName {
     ///
     /// [`ErrorKind::InvalidImageName`], text `couldn't parse image name "<image>": <parse error>`.
     pub fn parse(image: &str) -> Result<ImageName, Error> {
-        let reference = Reference::parse(image).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidImageName,
-                format!("couldn't parse image name {}: {e}", quote(image)),
-            )
-        })?;
+        let reference = Reference::parse(image).map_err(|e| parse_error(image, &e))?;
         let tag = reference.tag().unwrap_or("");
         let digest = reference.digest().unwrap_or("");
         let tag = if tag.is_empty() && digest.is_empty() {
@@ -87,12 +90,16 @@ impl ImageName {
 ///
 /// The [`ImageName::parse`] error when the image does not parse.
 pub fn apply_default_image_tag(image: &str) -> Result<String, Error> {
-    let name = ImageName::parse(image)?;
-    let tag = name.tag();
+    // ImageName::parse without its allocations: only the tag and the digest matter here.
+    let view = ReferenceView::parse(image).map_err(|e| parse_error(image, &e))?;
+    let tag = match (view.tag(), view.digest()) {
+        (None, None) => "latest",
+        (tag, _) => tag.unwrap_or(""),
+    };
     let already_tagged = image
         .strip_suffix(tag)
         .is_some_and(|rest| rest.ends_with(':'));
-    if name.digest().is_empty() && !tag.is_empty() && !already_tagged {
+    if view.digest().is_none() && !tag.is_empty() && !already_tagged {
         Ok(format!("{image}:{tag}"))
     } else {
         Ok(image.to_owned())
