@@ -680,3 +680,59 @@ fn tenants_scenario() {
     assert!(!verdict(Some(&open), &b, false).must_pull);
     assert!(!verdict(Some(&open), &PodCredentials::default(), false).must_pull);
 }
+
+/// Every combination of `MustAttemptImagePull`'s inputs (policy, image validity, record shape,
+/// intent, pod credentials, hardening), answered by an independent reading of spec §2.7
+/// (`tests/data/policy/gen_must_pull_table.py`).
+#[test]
+fn must_attempt_image_pull_is_total() {
+    let dir = format!("{}/tests/data/policy", env!("CARGO_MANIFEST_DIR"));
+    let fixtures: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/must_pull_table.fixtures.json")).unwrap(),
+    )
+    .unwrap();
+    let table = std::fs::read_to_string(format!("{dir}/must_pull_table.jsonl")).unwrap();
+    let mut count = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let row: Vec<Value> = serde_json::from_str(line).unwrap();
+        let [
+            policy_key,
+            valid,
+            record_key,
+            intent,
+            pod_key,
+            hardened,
+            must,
+            reason,
+            update,
+        ] = &row[..]
+        else {
+            panic!("bad row {line}");
+        };
+        let policy = &fixtures["policies"][policy_key.as_str().unwrap()];
+        let pod = &fixtures["pods"][pod_key.as_str().unwrap()];
+        let case = serde_json::json!({
+            "row": line,
+            "policy": policy["policy"],
+            "allowlist": policy["allowlist"],
+            "image": if valid.as_bool().unwrap() { "docker.io/testing/test:latest" } else { "Not/Valid:Name" },
+            "image_ref": "ref",
+            "record": fixtures["records"][record_key.as_str().unwrap()],
+            "intent": intent,
+            "pod_secrets": pod["secrets"],
+            "pod_service_account": pod["service_account"],
+            "options": if hardened.as_bool().unwrap() { "hardened" } else { "default" },
+            "must_pull": must,
+            "reason": reason,
+            "record_update": update,
+        });
+        assert_must_pull(&case);
+        count += 1;
+    }
+    // 5 policies x 2 images x 10 records x 2 intents x 4 pods, plus hardening on the
+    // empty-mapping record.
+    assert_eq!(count, 5 * 2 * 10 * 2 * 4 + 5 * 2 * 2 * 4);
+}
