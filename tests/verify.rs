@@ -226,6 +226,19 @@ fn records_decode_strictly() {
         ImagePullIntent::from_json(intent).unwrap().image,
         "docker.io/testing/test:latest"
     );
+    for time in [
+        "2024-02-29T23:59:59Z",
+        "2024-10-21T12:26:40.123456789+02:00",
+        "2024-10-21T12:26:40,5-07:30",
+    ] {
+        let json = format!(
+            r#"{{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"{time}","imageRef":"r"}}"#
+        );
+        assert!(
+            ImagePulledRecord::from_json(json.as_bytes()).is_ok(),
+            "{time}"
+        );
+    }
     let null_time = br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":null,"imageRef":"r","credentialMapping":null}"#;
     let r = ImagePulledRecord::from_json(null_time).unwrap();
     assert_eq!((r.last_updated_time, r.credential_mapping.len()), (None, 0));
@@ -238,6 +251,12 @@ fn records_decode_strictly() {
         br#"{"kind":"ImagePulledRecord","apiVersion":"v1","imageRef":"r"}"#,
         br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","imageRef":"r","imageRef":"s"}"#,
         br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","ImageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"","imageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-02-30T00:00:00Z","imageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21 12:26:40Z","imageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:60Z","imageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:40","imageRef":"r"}"#,
+        br#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:40+24:00","imageRef":"r"}"#,
         b"",
         b"\xff\xfe",
         b"{\"kind\":",
@@ -257,6 +276,49 @@ fn records_decode_strictly() {
         ImagePulledRecord::from_json(&huge).unwrap_err().kind(),
         ErrorKind::RecordTooLarge
     );
+}
+
+#[test]
+fn lookups_like_the_file_accessor() {
+    use kubepull::verify::{RecordLookup, lookup_pulled_record, pull_intent_exists};
+    let record = ImagePulledRecord::new("ref", "2024-10-21T12:26:40Z");
+    let json = record.to_json();
+    assert_eq!(lookup_pulled_record("ref", None), RecordLookup::Absent);
+    assert_eq!(
+        lookup_pulled_record("ref", Some(json.as_bytes())),
+        RecordLookup::Present(record.clone())
+    );
+    assert_eq!(
+        lookup_pulled_record("other", Some(json.as_bytes())),
+        RecordLookup::Absent
+    );
+    let invalid = lookup_pulled_record("ref", Some(b"{"));
+    assert!(matches!(invalid, RecordLookup::Invalid(_)));
+    assert_eq!(invalid.state(), PulledRecordState::AccessError);
+    // A corrupt record means "must pull" even under NeverVerify.
+    let never = CredentialPolicy::new(VerificationPolicy::NeverVerify, []).unwrap();
+    let verdict = must_attempt_image_pull(
+        &never,
+        VerifyOptions::default(),
+        "nginx",
+        "ref",
+        invalid.state(),
+        false,
+        || Ok::<_, ()>(PodCredentials::default()),
+    )
+    .unwrap();
+    assert!(verdict.must_pull);
+    let intent = ImagePullIntent::new("nginx").to_json();
+    assert_eq!(
+        pull_intent_exists("nginx", Some(intent.as_bytes())),
+        Ok(true)
+    );
+    assert_eq!(
+        pull_intent_exists("nginx:1", Some(intent.as_bytes())),
+        Ok(false)
+    );
+    assert_eq!(pull_intent_exists("nginx", None), Ok(false));
+    assert!(pull_intent_exists("nginx", Some(b"null")).is_err());
 }
 
 #[test]

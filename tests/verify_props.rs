@@ -57,8 +57,10 @@ fn credentials() -> impl Strategy<Value = ImagePullCredentials> {
 }
 
 fn record() -> impl Strategy<Value = ImagePulledRecord> {
+    // Times the kubelet's decoder accepts (RFC 3339); anything else is rejected on read.
+    let time = "20[0-9]{2}-0[1-9]-1[0-9]T[01][0-9]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]0[0-9]:[0-5][0-9])";
     (
-        prop::option::of(text()),
+        prop::option::of(time),
         text(),
         prop::collection::btree_map(text(), credentials(), 0..4),
     )

@@ -15,9 +15,14 @@ pub const WRITE_RECORD_WHILE_MATCHING_LIMIT: usize = 100;
 pub enum PulledRecordState<'a> {
     /// No pulled record file.
     Absent,
-    /// A record file exists but does not decode: counted as pulled by the kubelet.
+    /// A record exists but holds no record (spec §2.7 step 3, first bullet): counted as pulled
+    /// by the kubelet, then the policy decides. Note that the kubelet's file accessor reports
+    /// a file that fails to decode as an *error*, not as this state; see
+    /// [`super::lookup_pulled_record`], which maps such a file to
+    /// [`PulledRecordState::AccessError`].
     Unreadable,
-    /// The store could not be read at all: the kubelet logs it and requires a pull.
+    /// Reading the records failed (I/O, or a record or intent file that does not decode): the
+    /// kubelet logs it and requires a pull, whatever the policy.
     AccessError,
     /// The decoded record.
     Present(&'a ImagePulledRecord),

@@ -33,6 +33,6 @@ pub use lifecycle::{
 pub use policy::{Allowlist, AllowlistPattern, CredentialPolicy, VerificationPolicy};
 pub use records::{
     ACCEPTED_API_VERSIONS, API_VERSION, FILE_NAME_PREFIX, ImagePullCredentials, ImagePullIntent,
-    ImagePullSecret, ImagePullServiceAccount, ImagePulledRecord, MAX_RECORD_BYTES,
-    is_record_file_name, record_file_name,
+    ImagePullSecret, ImagePullServiceAccount, ImagePulledRecord, MAX_RECORD_BYTES, RecordLookup,
+    is_record_file_name, lookup_pulled_record, pull_intent_exists, record_file_name,
 };

@@ -185,7 +185,8 @@ impl ImagePullCredentials {
 pub struct ImagePulledRecord {
     /// `lastUpdatedTime` as RFC 3339 text (`2024-10-21T12:26:40Z`); `None` is JSON `null`,
     /// Go's zero time. The text is kept as written: the core reads no clock and parses no
-    /// time, callers pass the current time when they change a record.
+    /// time, callers pass the current time when they change a record. [`ImagePulledRecord::from_json`]
+    /// rejects text that Go's RFC 3339 parser rejects, as the kubelet's decoder does.
     pub last_updated_time: Option<String>,
     /// `imageRef`: the runtime's image id; the file name is derived from it.
     pub image_ref: String,
@@ -284,6 +285,14 @@ impl ImagePulledRecord {
             wire.api_version.as_deref(),
             RECORD_KIND,
         )?;
+        if let Some(time) = wire.last_updated_time.as_deref() {
+            if !is_rfc3339(time) {
+                return Err(Error::new(
+                    ErrorKind::InvalidRecord,
+                    format!("invalid record: lastUpdatedTime {time:?} is not an RFC 3339 time"),
+                ));
+            }
+        }
         Ok(ImagePulledRecord {
             last_updated_time: wire.last_updated_time,
             image_ref: wire.image_ref.unwrap_or_default(),
@@ -409,6 +418,61 @@ fn merge_secrets(
 impl ImagePullSecret {
     pub(crate) fn same_coordinates(&self, other: &ImagePullSecret) -> bool {
         self.coordinates() == other.coordinates()
+    }
+}
+
+/// Whether Go's `time.Parse(time.RFC3339, s)` accepts `s` (what `metav1.Time` decodes with):
+/// `YYYY-MM-DDTHH:MM:SS`, an optional fraction after `.` or `,`, then `Z` or `±HH:MM`, with
+/// every field in range (no leap second, day valid for the month).
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = b.get(range)?;
+        digits.iter().try_fold(0u32, |acc, &d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    let sep = |i: usize, c: u8| b.get(i) == Some(&c);
+    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
+        num(0..4),
+        num(5..7),
+        num(8..10),
+        num(11..13),
+        num(14..16),
+        num(17..19),
+    ) else {
+        return false;
+    };
+    if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
+        return false;
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    if day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
+        return false;
+    }
+    let mut i = 19;
+    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len()
+                && sep(i + 3, b':')
+                && num(i + 1..i + 3).is_some_and(|h| h < 24)
+                && num(i + 4..i + 6).is_some_and(|m| m < 60)
+        }
+        _ => false,
     }
 }
 
@@ -584,5 +648,67 @@ impl From<WireCredentials> for ImagePullCredentials {
             node_pods_accessible: w.node_pods_accessible.unwrap_or(false),
             preloaded: w.preloaded.unwrap_or(false),
         }
+    }
+}
+
+/// The result of looking a pulled record up the way the kubelet's file accessor does
+/// (`GetImagePulledRecord`), see [`lookup_pulled_record`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordLookup {
+    /// No file, or a file whose `imageRef` is not the one looked up (a hash collision, or a
+    /// misplaced file): treated as no record.
+    Absent,
+    /// The file does not decode. The kubelet returns this as an error, and
+    /// `MustAttemptImagePull` answers "must pull" for any such error.
+    Invalid(Error),
+    /// The record.
+    Present(ImagePulledRecord),
+}
+
+impl RecordLookup {
+    /// The state to pass to [`super::must_attempt_image_pull`]: an undecodable file is an
+    /// [`super::PulledRecordState::AccessError`], as in the kubelet.
+    pub fn state(&self) -> super::PulledRecordState<'_> {
+        match self {
+            RecordLookup::Absent => super::PulledRecordState::Absent,
+            RecordLookup::Invalid(_) => super::PulledRecordState::AccessError,
+            RecordLookup::Present(record) => super::PulledRecordState::Present(record),
+        }
+    }
+}
+
+/// `GetImagePulledRecord(imageRef)` over the content of the file named
+/// [`record_file_name`]`(image_ref)`, or `None` when there is no such file.
+///
+/// ```
+/// use kubepull::verify::{lookup_pulled_record, ImagePulledRecord, RecordLookup};
+///
+/// let record = ImagePulledRecord::new("other-ref", "2024-10-21T12:26:40Z");
+/// let lookup = lookup_pulled_record("ref", Some(record.to_json().as_bytes()));
+/// assert_eq!(lookup, RecordLookup::Absent);
+/// ```
+pub fn lookup_pulled_record(image_ref: &str, file: Option<&[u8]>) -> RecordLookup {
+    let Some(bytes) = file else {
+        return RecordLookup::Absent;
+    };
+    match ImagePulledRecord::from_json(bytes) {
+        Err(e) => RecordLookup::Invalid(e),
+        Ok(record) if record.image_ref != image_ref => RecordLookup::Absent,
+        Ok(record) => RecordLookup::Present(record),
+    }
+}
+
+/// `ImagePullIntentExists(image)` over the content of the file named
+/// [`record_file_name`]`(image)`, or `None` when there is no such file: `true` only when the
+/// file decodes and holds exactly `image`.
+///
+/// # Errors
+///
+/// The decoding error of [`ImagePullIntent::from_json`]. The kubelet then answers "must
+/// pull"; pass [`super::PulledRecordState::AccessError`] to reproduce that.
+pub fn pull_intent_exists(image: &str, file: Option<&[u8]>) -> Result<bool, Error> {
+    match file {
+        None => Ok(false),
+        Some(bytes) => Ok(ImagePullIntent::from_json(bytes)?.image == image),
     }
 }
