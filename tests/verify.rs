@@ -798,3 +798,36 @@ fn must_attempt_image_pull_is_total() {
     // empty-mapping record.
     assert_eq!(count, 5 * 2 * 10 * 2 * 4 + 5 * 2 * 2 * 4);
 }
+
+/// With feature `serde`, the value types serialise in the on-disk shape (without `kind` and
+/// `apiVersion`).
+#[cfg(feature = "serde")]
+#[test]
+fn serde_shape_matches_the_file_shape() {
+    let mut record = ImagePulledRecord::new("ref", "2024-10-21T12:26:40Z");
+    record.merge_credentials(
+        "a",
+        Some(&ImagePullCredentials::node_pods_accessible()),
+        "2024-10-21T12:26:40Z",
+    );
+    record.merge_credentials(
+        "b",
+        Some(&ImagePullCredentials::secret(ImagePullSecret::new(
+            "u", "n", "s", "h",
+        ))),
+        "2024-10-21T12:26:40Z",
+    );
+    let mut file: Value = serde_json::from_str(&record.to_json()).unwrap();
+    file.as_object_mut().unwrap().remove("kind");
+    file.as_object_mut().unwrap().remove("apiVersion");
+    assert_eq!(serde_json::to_value(&record).unwrap(), file);
+    let back: ImagePulledRecord = serde_json::from_value(file).unwrap();
+    assert_eq!(back, record);
+    assert_eq!(
+        serde_json::to_string(&VerificationPolicy::AlwaysVerify).unwrap(),
+        r#""AlwaysVerify""#
+    );
+    let p: AllowlistPattern = serde_json::from_str(r#""quay.io/*""#).unwrap();
+    assert_eq!(p, AllowlistPattern::Prefix("quay.io/".into()));
+    assert!(serde_json::from_str::<AllowlistPattern>(r#""*""#).is_err());
+}

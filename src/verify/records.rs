@@ -41,6 +41,12 @@ pub fn is_record_file_name(name: &str) -> bool {
     name.starts_with(FILE_NAME_PREFIX) && !name.ends_with(".tmp")
 }
 
+#[cfg(feature = "serde")]
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 /// A pull intent (`ImagePullIntent`), written before each pull, deleted when the last
 /// in-flight pull of the image ends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -114,12 +120,16 @@ impl ImagePullServiceAccount {
 #[cfg_attr(feature = "serde", serde(rename_all = "camelCase", default))]
 pub struct ImagePullCredentials {
     /// `kubernetesSecrets`, sorted by namespace, name, UID after a merge.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub kubernetes_secrets: Vec<ImagePullSecret>,
     /// `kubernetesServiceAccounts`, sorted by namespace, name, UID after a merge.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub kubernetes_service_accounts: Vec<ImagePullServiceAccount>,
     /// `nodePodsAccessible`: every pod on the node may use the image.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "is_false"))]
     pub node_pods_accessible: bool,
     /// `preloaded`: the kubelet found the image on the node without pulling it.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "is_false"))]
     pub preloaded: bool,
 }
 
@@ -191,6 +201,7 @@ pub struct ImagePulledRecord {
     /// `imageRef`: the runtime's image id; the file name is derived from it.
     pub image_ref: String,
     /// `credentialMapping`: normalised image name without tag or digest → credentials.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "BTreeMap::is_empty"))]
     pub credential_mapping: BTreeMap<String, ImagePullCredentials>,
 }
 
