@@ -831,3 +831,29 @@ fn serde_shape_matches_the_file_shape() {
     assert_eq!(p, AllowlistPattern::Prefix("quay.io/".into()));
     assert!(serde_json::from_str::<AllowlistPattern>(r#""*""#).is_err());
 }
+
+#[test]
+fn prune_unknown_records_by_time_and_use() {
+    use kubepull::verify::prune_unknown_records;
+    let at = |image_ref: &str, time: Option<&str>| ImagePulledRecord {
+        last_updated_time: time.map(str::to_owned),
+        image_ref: image_ref.to_owned(),
+        credential_mapping: Default::default(),
+    };
+    let records = [
+        at("null-time", None),
+        at("just-before", Some("2026-03-01T11:59:59.999999999Z")),
+        at("exactly-until", Some("2026-03-01T12:00:00Z")),
+        at("same-instant-other-zone", Some("2026-03-01T13:00:00+01:00")),
+        at("earlier-other-zone", Some("2026-03-01T12:30:00+01:00")),
+        at("leap-day", Some("2024-02-29T00:00:00Z")),
+        at("in-use", Some("2000-01-01T00:00:00Z")),
+    ];
+    let gone = prune_unknown_records(&records, &["in-use"], "2026-03-01T12:00:00Z").unwrap();
+    assert_eq!(
+        gone,
+        ["null-time", "just-before", "earlier-other-zone", "leap-day"]
+    );
+    let err = prune_unknown_records(&records, &[], "yesterday").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+}

@@ -8,6 +8,8 @@
 //!   `<root-dir>/image_manager/{pulled,pulling}`, in their on-disk JSON shape, with their file
 //!   names ([`record_file_name`]).
 //! * [`credential_hash`]: the SHA-256 the records store for a secret's credential.
+//! * [`record_image_pulled`], [`reconcile_intents`], [`prune_unknown_records`]: how the kubelet
+//!   keeps the records up to date after pulls, at start-up and during image garbage collection.
 //! * [`must_attempt_image_pull`]: the decision, whose answer feeds
 //!   [`crate::policy::decide`] as a [`crate::policy::Verification`].
 //!
@@ -34,5 +36,6 @@ pub use policy::{Allowlist, AllowlistPattern, CredentialPolicy, VerificationPoli
 pub use records::{
     ACCEPTED_API_VERSIONS, API_VERSION, FILE_NAME_PREFIX, ImagePullCredentials, ImagePullIntent,
     ImagePullSecret, ImagePullServiceAccount, ImagePulledRecord, MAX_RECORD_BYTES, RecordLookup,
-    is_record_file_name, lookup_pulled_record, pull_intent_exists, record_file_name,
+    is_record_file_name, lookup_pulled_record, prune_unknown_records, pull_intent_exists,
+    record_file_name,
 };

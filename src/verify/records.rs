@@ -432,10 +432,16 @@ impl ImagePullSecret {
     }
 }
 
-/// Whether Go's `time.Parse(time.RFC3339, s)` accepts `s` (what `metav1.Time` decodes with):
-/// `YYYY-MM-DDTHH:MM:SS`, an optional fraction after `.` or `,`, then `Z` or `±HH:MM`, with
-/// every field in range (no leap second, day valid for the month).
+/// Whether Go's `time.Parse(time.RFC3339, s)` accepts `s` (what `metav1.Time` decodes with).
 fn is_rfc3339(s: &str) -> bool {
+    parse_rfc3339(s).is_some()
+}
+
+/// Go's `time.Parse(time.RFC3339, s)`: `YYYY-MM-DDTHH:MM:SS`, an optional fraction after `.`
+/// or `,` (nanoseconds, digits past the ninth ignored), then `Z` or `±HH:MM`, with every field
+/// in range (no leap second, day valid for the month). Returns the instant as seconds since
+/// the Unix epoch and nanoseconds.
+fn parse_rfc3339(s: &str) -> Option<(i64, u32)> {
     let b = s.as_bytes();
     let num = |range: std::ops::Range<usize>| -> Option<u32> {
         let digits = b.get(range)?;
@@ -444,18 +450,10 @@ fn is_rfc3339(s: &str) -> bool {
         })
     };
     let sep = |i: usize, c: u8| b.get(i) == Some(&c);
-    let (Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)) = (
-        num(0..4),
-        num(5..7),
-        num(8..10),
-        num(11..13),
-        num(14..16),
-        num(17..19),
-    ) else {
-        return false;
-    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(sep(4, b'-') && sep(7, b'-') && sep(10, b'T') && sep(13, b':') && sep(16, b':')) {
-        return false;
+        return None;
     }
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     let days = match month {
@@ -463,28 +461,89 @@ fn is_rfc3339(s: &str) -> bool {
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
-        _ => return false,
+        _ => return None,
     };
     if day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
-        return false;
+        return None;
     }
     let mut i = 19;
+    let mut nanos = 0u32;
     if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
         i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
+        let mut scale = 100_000_000;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            nanos += u32::from(d - b'0') * scale;
+            scale /= 10;
             i += 1;
         }
     }
-    match b.get(i) {
-        Some(b'Z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => {
-            i + 6 == b.len()
-                && sep(i + 3, b':')
-                && num(i + 1..i + 3).is_some_and(|h| h < 24)
-                && num(i + 4..i + 6).is_some_and(|m| m < 60)
+    let offset = match b.get(i) {
+        Some(b'Z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) if i + 6 == b.len() && sep(i + 3, b':') => {
+            let (h, m) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let seconds = i64::from(h * 3600 + m * 60);
+            if sign == b'-' { -seconds } else { seconds }
         }
-        _ => false,
-    }
+        _ => return None,
+    };
+    let days = days_from_civil(i64::from(year), month, day);
+    let local = days * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    Some((local - offset, nanos))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let month_from_march = i64::from((month + 9) % 12);
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// `PruneUnknownRecords(imageList, until)`: the `imageRef`s of the records the kubelet's image
+/// garbage collection deletes, those not among `images_in_use` and last updated strictly
+/// before `until`. A record without a time (`null`, Go's zero time) or with a time that is not
+/// RFC 3339 counts as infinitely old.
+///
+/// ```
+/// use kubepull::verify::{prune_unknown_records, ImagePulledRecord};
+///
+/// let old = ImagePulledRecord::new("sha256:old", "2026-01-01T00:00:00Z");
+/// let used = ImagePulledRecord::new("sha256:used", "2026-01-01T00:00:00Z");
+/// let fresh = ImagePulledRecord::new("sha256:fresh", "2026-01-01T02:00:00+01:00");
+/// let gone = prune_unknown_records([&old, &used, &fresh], &["sha256:used"], "2026-01-01T01:00:00Z")?;
+/// assert_eq!(gone, ["sha256:old"]);
+/// # Ok::<(), kubepull::verify::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`ErrorKind::InvalidRecord`] when `until` is not an RFC 3339 time.
+pub fn prune_unknown_records<'a>(
+    records: impl IntoIterator<Item = &'a ImagePulledRecord>,
+    images_in_use: &[&str],
+    until: &str,
+) -> Result<Vec<&'a str>, Error> {
+    let until = parse_rfc3339(until).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidRecord,
+            format!("{until:?} is not an RFC 3339 time"),
+        )
+    })?;
+    let in_use: BTreeSet<&str> = images_in_use.iter().copied().collect();
+    Ok(records
+        .into_iter()
+        .filter(|r| {
+            let updated = r.last_updated_time.as_deref().and_then(parse_rfc3339);
+            updated.is_none_or(|t| t < until) && !in_use.contains(r.image_ref.as_str())
+        })
+        .map(|r| r.image_ref.as_str())
+        .collect())
 }
 
 const INTENT_KIND: &str = "ImagePullIntent";
