@@ -11,7 +11,8 @@ use kubepull::policy::{
 };
 use kubepull::verify::{
     CredentialPolicy, ImagePullIntent, ImagePullSecret, ImagePulledRecord, PodCredentials,
-    PulledRecordState, VerificationPolicy, VerifyOptions, must_attempt_image_pull,
+    PulledRecordState, VerificationPolicy, VerifyOptions, lookup_pulled_record,
+    must_attempt_image_pull, prune_unknown_records,
 };
 use libfuzzer_sys::fuzz_target;
 
