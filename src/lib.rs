@@ -31,5 +31,6 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+pub use config::{AuthEntry, DockerConfig, KubeSecret};
 pub use reference::{Digest, Reference};
 pub use secret::Secret;
