@@ -500,25 +500,44 @@ struct StringMapSeed<'a>(&'a mut BTreeMap<String, String>);
 impl<'de> DeserializeSeed<'de> for StringMapSeed<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let value = serde_json::Value::deserialize_ignoring_depth(deserializer)?;
-        if let serde_json::Value::Object(map) = value {
-            for (key, value) in map {
-                if let serde_json::Value::String(value) = value {
-                    self.0.insert(key, value);
-                }
-            }
-        }
-        Ok(())
+        deserializer.deserialize_any(self)
     }
 }
 
-/// `serde_json::Value` through any deserializer (a named helper to keep the call site short).
-trait DeserializeValue: Sized {
-    fn deserialize_ignoring_depth<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
-}
+impl<'de> Visitor<'de> for StringMapSeed<'_> {
+    type Value = ();
 
-impl DeserializeValue for serde_json::Value {
-    fn deserialize_ignoring_depth<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <serde_json::Value as serde::Deserialize>::deserialize(d)
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if let Lenient::Value(value) = map.next_value::<LenientString>()?.0 {
+                self.0.insert(key, value);
+            }
+        }
+        Ok(())
     }
 }

@@ -14,7 +14,7 @@
 //! Behaviour follows `spec/kubernetes.md` §3, §4.7 and §6. Go's `encoding/json` semantics
 //! are reproduced where they change results (case-insensitive field names, `null`, invalid
 //! UTF-8, which error wins). Known differences, all on hostile input only: nesting deeper
-//! than 128 levels is a syntax error (Go allows 10,000); a `\ud800`-style lone surrogate
+//! than 10,000 levels inside ignored fields is accepted (Go refuses it); a `\ud800`-style lone surrogate
 //! escape is a syntax error (Go substitutes U+FFFD); a number outside the `f64` range in a
 //! field the kubelet ignores (`credsStore`, `identitytoken`) is a syntax error; inputs over
 //! [`MAX_CONFIG_BYTES`] are refused.
