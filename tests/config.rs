@@ -645,3 +645,48 @@ fn lint_never_panics_on_hostile_input() {
     );
     assert_eq!(kubepull::config::lint(stars.as_bytes()).len(), 2);
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry() -> impl Strategy<Value = (String, AuthEntry)> {
+        (any::<String>(), "[^:]*", any::<String>(), any::<String>()).prop_map(
+            |(key, username, password, email)| {
+                let mut entry = AuthEntry::new(username, password);
+                entry.email = email;
+                (key, entry)
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn auth_encode_decode(username in "[^:]*", password in any::<String>()) {
+            let encoded = encode_auth(&username, &password);
+            let (user, pass) = decode_auth(encoded.expose_secret()).unwrap();
+            prop_assert_eq!(user, username);
+            prop_assert_eq!(pass.expose_secret(), password.as_str());
+        }
+
+        #[test]
+        fn config_json_and_dockercfg(entries in proptest::collection::vec(entry(), 0..8)) {
+            let config: DockerConfig = entries.into_iter().collect();
+            let json = config.to_config_json();
+            let back = DockerConfig::from_config_json(json.expose_secret().as_bytes()).unwrap();
+            assert_same(&config, &back);
+            let legacy = config.to_dockercfg();
+            let back = DockerConfig::from_dockercfg(legacy.expose_secret().as_bytes()).unwrap();
+            assert_same(&config, &back);
+        }
+
+        #[test]
+        fn parsers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = DockerConfig::from_config_json(&bytes);
+            let _ = DockerConfig::from_dockercfg(&bytes);
+            let _ = AuthEntry::from_json(&bytes);
+            let _ = KubeSecret::from_json(&bytes);
+            let _ = kubepull::config::lint(&bytes);
+        }
+    }
+}
