@@ -2,7 +2,7 @@
 //!
 //! A thin layer over [`crate::searchpath`]: the working directory is the process's current
 //! directory at call time and the home directory is `$HOME`, as in the kubelet. Files are
-//! read with a size cap of [`MAX_CONFIG_BYTES`](crate::config::MAX_CONFIG_BYTES); a larger
+//! read with a size cap of [`MAX_CONFIG_BYTES`]; a larger
 //! file counts as invalid and the search moves on. Only regular files are read (a FIFO
 //! named `config.json` would block Go's reader forever; here it is skipped as unreadable).
 //!

@@ -690,3 +690,66 @@ mod round_trip {
         }
     }
 }
+
+/// Every Debug and Display this issue offers, over values holding known secrets.
+#[test]
+fn nothing_prints_a_secret() {
+    const SECRETS: [&str; 7] = [
+        "password-echo-5",
+        "pw-alpha-1",
+        "tok-bravo-2",
+        "rt-charlie-3",
+        "hdr-delta-4",
+        "cGFzc3dvcmQtZWNoby01",
+        "nocolon-foxtrot-6",
+    ];
+    let nocolon = encode_auth_raw("nocolon-foxtrot-6");
+    let document = format!(
+        r#"{{"auths":{{"a.io":{{"username":"u","password":"pw-alpha-1","identitytoken":"tok-bravo-2","registrytoken":"rt-charlie-3"}},
+            "b.io":{{"auth":"dTpwYXNzd29yZC1lY2hvLTU="}}}},"HttpHeaders":{{"X":"hdr-delta-4"}}}}"#
+    );
+    let mut rendered = Vec::new();
+    let parsed = DockerConfigJson::from_slice(document.as_bytes()).unwrap();
+    rendered.push(format!("{parsed:?} {parsed:#?} {:?}", parsed.auths));
+    for (key, entry) in parsed.auths.iter() {
+        rendered.push(format!("{key} {entry:?} {entry:#?}"));
+    }
+    rendered.push(format!("{:?} {}", parsed.to_json(), parsed.to_json()));
+    // Errors around secrets: an `auth` without a colon, bad base64 next to a password, a
+    // password of the wrong type, a secret value where an object belongs.
+    for bad in [
+        format!(r#"{{"auths":{{"c.io":{{"auth":"{nocolon}"}}}}}}"#),
+        r#"{"auths":{"c.io":{"password":"pw-alpha-1","auth":"pw-alpha-1"}}}"#.to_owned(),
+        r#"{"auths":{"c.io":"cGFzc3dvcmQtZWNoby01"}}"#.to_owned(),
+        r#"{"auths":{"c.io":{"password":["pw-alpha-1"]}}}"#.to_owned(),
+        r#"{"auths":{"c.io":{"auth":"pw-alpha-1"}}"#.to_owned(),
+    ] {
+        for error in [
+            DockerConfig::from_config_json(bad.as_bytes()).unwrap_err(),
+            DockerConfig::from_secret_data(
+                "kubernetes.io/dockerconfigjson",
+                &BTreeMap::from([(".dockerconfigjson".to_owned(), bad.clone().into_bytes())]),
+            )
+            .unwrap_err(),
+        ] {
+            rendered.push(format!("{error} {error:?} {error:#?} {}", error.detail()));
+        }
+        for finding in kubepull::config::lint(bad.as_bytes()) {
+            rendered.push(format!("{finding} {finding:?}"));
+        }
+    }
+    let secret = DockerRegistrySecret::new("n").username("u").password("pw-alpha-1");
+    rendered.push(format!("{secret:?}"));
+    let built = secret.build().unwrap();
+    rendered.push(format!("{built:?} {built:#?} {}", built.to_json()));
+    let (_, password) = decode_auth("dTpwYXNzd29yZC1lY2hvLTU=").unwrap();
+    rendered.push(format!("{password} {password:?}"));
+    for text in &rendered {
+        assert_no_leak("render", text, &SECRETS);
+    }
+}
+
+fn encode_auth_raw(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
+}
