@@ -45,35 +45,26 @@ pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
     Ok(Some(bytes))
 }
 
-/// The search path of this process: `root_dir`, the current directory, and `$HOME`.
-///
-/// # Errors
-///
-/// When the current directory cannot be determined (the kubelet then skips the working
-/// directory candidates; here the whole call fails, since every relative path needs it).
-pub fn search_path(root_dir: impl AsRef<Path>) -> io::Result<SearchPath> {
-    let working_dir = std::env::current_dir()?;
+/// The search path of this process: `root_dir`, the current directory (now), and `$HOME`.
+/// When the current directory cannot be determined, the candidates that need it are left
+/// out, as the kubelet skips them.
+pub fn search_path(root_dir: impl AsRef<Path>) -> SearchPath {
     let home = std::env::var_os("HOME")
         .filter(|home| !home.is_empty())
         .map(PathBuf::from);
-    Ok(SearchPath::new(root_dir, working_dir, home))
+    match std::env::current_dir() {
+        Ok(working_dir) => SearchPath::new(root_dir, working_dir, home),
+        Err(_) => SearchPath::without_working_dir(root_dir, home),
+    }
 }
 
 /// Searches the disk from `root_dir` (the kubelet's `--root-dir`) as the kubelet does.
 ///
 /// # Errors
 ///
-/// [`SearchPathError`] when no valid file exists (the current directory being unknown is
-/// reported the same way, with no attempts).
+/// [`SearchPathError`] when no valid file exists.
 pub fn resolve(root_dir: impl AsRef<Path>) -> Result<Resolved, SearchPathError> {
-    let search = search_path(root_dir.as_ref()).unwrap_or_else(|_| {
-        SearchPath::new(
-            root_dir.as_ref(),
-            "/nonexistent-working-directory",
-            None::<&str>,
-        )
-    });
-    search.resolve(read_capped)
+    search_path(root_dir).resolve(read_capped)
 }
 
 /// The node keyring's input: the config from the default root dir (`/var/lib/kubelet`),

@@ -97,7 +97,8 @@ pub struct Candidate {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchPath {
     root_dir: String,
-    working_dir: String,
+    /// `None` when the working directory is unknown (`os.Getwd` failed).
+    working_dir: Option<String>,
     home: Option<String>,
 }
 
@@ -111,9 +112,20 @@ impl SearchPath {
         let text = |path: &Path| path.to_string_lossy().into_owned();
         SearchPath {
             root_dir: text(root_dir.as_ref()),
-            working_dir: text(working_dir.as_ref()),
+            working_dir: Some(text(working_dir.as_ref())),
             home: home.map(|home| text(home.as_ref())),
         }
+    }
+
+    /// A search path for a process whose working directory cannot be determined: as in the
+    /// kubelet (`filepath.Abs` fails), every candidate that would need it is left out.
+    pub fn without_working_dir(
+        root_dir: impl AsRef<Path>,
+        home: Option<impl AsRef<Path>>,
+    ) -> SearchPath {
+        let mut search = SearchPath::new(root_dir, "/", home);
+        search.working_dir = None;
+        search
     }
 
     /// The directories searched for `config.json`, as the kubelet prints them in its error:
@@ -138,7 +150,7 @@ impl SearchPath {
     }
 
     /// Every file tried, in order: the four `config.json` candidates, then the four
-    /// `.dockercfg` candidates.
+    /// `.dockercfg` candidates (fewer only for [`SearchPath::without_working_dir`]).
     pub fn candidates(&self) -> Vec<Candidate> {
         let mut out = Vec::with_capacity(8);
         for (format, dirs) in [
@@ -146,10 +158,12 @@ impl SearchPath {
             (ConfigFormat::Dockercfg, self.dockercfg_dirs()),
         ] {
             for dir in dirs {
-                out.push(Candidate {
-                    path: PathBuf::from(self.absolute(&go_join(&dir, format.file_name()))),
-                    format,
-                });
+                if let Some(path) = self.absolute(&go_join(&dir, format.file_name())) {
+                    out.push(Candidate {
+                        path: PathBuf::from(path),
+                        format,
+                    });
+                }
             }
         }
         out
@@ -203,11 +217,11 @@ impl SearchPath {
     }
 
     /// `filepath.Abs`: relative paths resolve against the working directory, then `Clean`.
-    fn absolute(&self, path: &str) -> String {
+    fn absolute(&self, path: &str) -> Option<String> {
         if path.starts_with('/') {
-            go_clean(path)
+            Some(go_clean(path))
         } else {
-            go_join(&self.working_dir, path)
+            self.working_dir.as_deref().map(|dir| go_join(dir, path))
         }
     }
 }

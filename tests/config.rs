@@ -704,10 +704,8 @@ fn nothing_prints_a_secret() {
         "nocolon-foxtrot-6",
     ];
     let nocolon = encode_auth_raw("nocolon-foxtrot-6");
-    let document = format!(
-        r#"{{"auths":{{"a.io":{{"username":"u","password":"pw-alpha-1","identitytoken":"tok-bravo-2","registrytoken":"rt-charlie-3"}},
-            "b.io":{{"auth":"dTpwYXNzd29yZC1lY2hvLTU="}}}},"HttpHeaders":{{"X":"hdr-delta-4"}}}}"#
-    );
+    let document = r#"{"auths":{"a.io":{"username":"u","password":"pw-alpha-1","identitytoken":"tok-bravo-2","registrytoken":"rt-charlie-3"},
+            "b.io":{"auth":"dTpwYXNzd29yZC1lY2hvLTU="}},"HttpHeaders":{"X":"hdr-delta-4"}}"#;
     let mut rendered = Vec::new();
     let parsed = DockerConfigJson::from_slice(document.as_bytes()).unwrap();
     rendered.push(format!("{parsed:?} {parsed:#?} {:?}", parsed.auths));
@@ -738,7 +736,9 @@ fn nothing_prints_a_secret() {
             rendered.push(format!("{finding} {finding:?}"));
         }
     }
-    let secret = DockerRegistrySecret::new("n").username("u").password("pw-alpha-1");
+    let secret = DockerRegistrySecret::new("n")
+        .username("u")
+        .password("pw-alpha-1");
     rendered.push(format!("{secret:?}"));
     let built = secret.build().unwrap();
     rendered.push(format!("{built:?} {built:#?} {}", built.to_json()));

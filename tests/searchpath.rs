@@ -139,6 +139,21 @@ fn resolution_3_1_and_3_4() {
 }
 
 #[test]
+fn unknown_working_dir_leaves_relative_candidates_out() {
+    let search = SearchPath::without_working_dir("/var/lib/kubelet", Some("/root"));
+    let paths: Vec<PathBuf> = search.candidates().into_iter().map(|c| c.path).collect();
+    let want = [
+        "/var/lib/kubelet/config.json",
+        "/root/.docker/config.json",
+        "/.docker/config.json",
+        "/var/lib/kubelet/.dockercfg",
+        "/root/.dockercfg",
+        "/.dockercfg",
+    ];
+    assert_eq!(paths, want.map(PathBuf::from));
+}
+
+#[test]
 fn oversized_file_is_skipped() {
     let search = SearchPath::new("/k", "/w", Some("/h"));
     let found = search
@@ -206,11 +221,10 @@ fn fs_reads_a_real_directory() {
             assert_eq!(found.config.get("fs.io").unwrap().username, "foo");
         }
     }
-    let search = kubepull::fs::search_path(&root).unwrap();
-    let config = search.node_config(kubepull::fs::read_capped);
-    let direct = SearchPath::new(&root, "/nonexistent-dir-for-test", None::<&str>)
-        .node_config(kubepull::fs::read_capped);
+    let search = kubepull::fs::search_path(&root);
+    assert_eq!(search.candidates()[0].path, root.join("config.json"));
+    let direct =
+        SearchPath::without_working_dir(&root, None::<&str>).node_config(kubepull::fs::read_capped);
     assert_eq!(direct.get("fs.io").unwrap().username, "foo");
-    let _ = config;
     std::fs::remove_dir_all(&root).unwrap();
 }
