@@ -160,7 +160,15 @@ pub fn decode_auth(field: &str) -> Result<(String, Secret), ConfigError> {
     let decoded = gobase64::decode(field.as_bytes(), padded)
         .map_err(|e| ConfigError::new(ConfigErrorKind::InvalidAuth, e.message()))?;
     let decoded = Zeroizing::new(decoded);
-    let text = Zeroizing::new(gojson::go_lossy_utf8(&decoded).into_owned());
+    // Valid UTF-8 (the usual case) is split in place; otherwise a wiped lossy copy.
+    let lossy;
+    let text = match std::str::from_utf8(&decoded) {
+        Ok(text) => text,
+        Err(_) => {
+            lossy = Zeroizing::new(gojson::go_lossy_utf8(&decoded).into_owned());
+            lossy.as_str()
+        }
+    };
     match text.split_once(':') {
         Some((username, password)) => Ok((username.to_owned(), Secret::new(password))),
         None => Err(ConfigError::new(

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::document::{parse_config_json, parse_dockercfg};
 use super::entry::entry_from_value;
@@ -216,11 +216,12 @@ pub fn lint_config_json(bytes: &[u8]) -> Vec<Finding> {
             ),
         ));
     }
-    let mut entries = Map::new();
+    // Every `auths` object, merged as Go merges repeated map fields (later keys win).
+    let mut entries: std::collections::BTreeMap<&str, &Value> = std::collections::BTreeMap::new();
     for (key, value) in &top {
         if field_matches(key, "auths") {
             if let Value::Object(map) = value {
-                entries.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+                entries.extend(map.iter().map(|(k, v)| (k.as_str(), v)));
             }
         }
     }
@@ -246,7 +247,7 @@ pub fn lint_config_json(bytes: &[u8]) -> Vec<Finding> {
             findings.push(no_entries("config.json"));
         }
     }
-    lint_entries(&entries, &mut findings);
+    lint_entries(entries, &mut findings);
     findings
 }
 
@@ -275,7 +276,7 @@ pub fn lint_dockercfg(bytes: &[u8]) -> Vec<Finding> {
     if top.is_empty() {
         findings.push(no_entries(".dockercfg"));
     }
-    lint_entries(&top, &mut findings);
+    lint_entries(top.iter().map(|(k, v)| (k.as_str(), v)), &mut findings);
     findings
 }
 
@@ -381,9 +382,11 @@ fn no_entries(what: &str) -> Finding {
     )
 }
 
-fn lint_entries(entries: &Map<String, Value>, findings: &mut Vec<Finding>) {
+fn lint_entries<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    findings: &mut Vec<Finding>,
+) {
     for (key, value) in entries {
-        let key = key.as_str();
         match entry_from_value(key, value) {
             Err(error) => {
                 let kind = if error.kind() == ConfigErrorKind::InvalidAuth {
