@@ -625,6 +625,32 @@ fn lint_messages_explain_the_consequence() {
 }
 
 #[test]
+fn lint_reads_a_list_of_secrets() {
+    let dir = format!("{}/tests/data/config", env!("CARGO_MANIFEST_DIR"));
+    let item = |path: &str| -> Value {
+        serde_json::from_slice(&std::fs::read(format!("{dir}/{path}")).unwrap()).unwrap()
+    };
+    let list = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [item("secrets/regcred.json"), item("lint/opaque-secret.json"), {"kind": "ConfigMap"}],
+    });
+    let findings = kubepull::config::lint(list.to_string().as_bytes());
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(
+        findings[0].kind,
+        kubepull::config::LintKind::TypeKeyMismatch
+    );
+    assert!(
+        findings[0]
+            .message
+            .starts_with("secret default/opaque: type Opaque"),
+        "{}",
+        findings[0].message
+    );
+}
+
+#[test]
 fn lint_never_panics_on_hostile_input() {
     for input in [
         &b""[..],

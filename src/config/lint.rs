@@ -76,6 +76,12 @@ pub enum LintKind {
     WrongFormat,
     /// The document is valid but gives the kubelet no credentials.
     NoEntries,
+    /// An entry has both `auth` and explicit `username`/`password` that disagree: the kubelet
+    /// silently uses `auth`.
+    AuthOverridesFields,
+    /// The key's path ends with `/`, so it matches repositories below that path but not the
+    /// repository named by the path itself.
+    TrailingSlashPath,
 }
 
 impl LintKind {
@@ -96,6 +102,8 @@ impl LintKind {
             LintKind::InvalidSecretData => "invalid-secret-data",
             LintKind::WrongFormat => "wrong-format",
             LintKind::NoEntries => "no-entries",
+            LintKind::AuthOverridesFields => "auth-overrides-fields",
+            LintKind::TrailingSlashPath => "trailing-slash-path",
         }
     }
 
@@ -156,7 +164,8 @@ impl fmt::Display for Finding {
 }
 
 /// Lints a file of unknown kind: a Secret object (JSON with `"kind":"Secret"`, or with
-/// `data`/`stringData` next to `type` or `metadata`), a `config.json` (has `auths`,
+/// `data`/`stringData` next to `type` or `metadata`), a `kind: List` of Secrets (messages
+/// then start with `secret NAMESPACE/NAME: `), a `config.json` (has `auths`,
 /// `credsStore`, `credHelpers` or `HttpHeaders`), or else a legacy `.dockercfg`.
 ///
 /// ```
@@ -171,6 +180,9 @@ pub fn lint(bytes: &[u8]) -> Vec<Finding> {
         // Not an object: report it through the config.json reader.
         return lint_config_json(bytes);
     };
+    if object.get("kind").and_then(Value::as_str) == Some("List") {
+        return lint_list(&object);
+    }
     let has = |name: &str| object.keys().any(|key| field_matches(key, name));
     let is_secret = object.get("kind").and_then(Value::as_str) == Some("Secret")
         || ((has("data") || has("stringdata")) && (has("type") || has("metadata")));
@@ -185,6 +197,35 @@ pub fn lint(bytes: &[u8]) -> Vec<Finding> {
     } else {
         lint_dockercfg(bytes)
     }
+}
+
+/// A `kind: List` (`kubectl get secrets -o json`): every Secret item, findings prefixed with
+/// the secret's name.
+fn lint_list(list: &serde_json::Map<String, Value>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let items = list.get("items").and_then(Value::as_array);
+    for (index, item) in items.into_iter().flatten().enumerate() {
+        if item
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|kind| kind != "Secret")
+        {
+            continue;
+        }
+        let bytes = serde_json::to_vec(item).unwrap_or_default();
+        let (name, item_findings) = match KubeSecret::from_json(&bytes) {
+            Ok(secret) => (secret.qualified_name(), lint_secret(&secret)),
+            Err(error) => (
+                format!("items[{index}]"),
+                vec![document_error(&error, "Secret object")],
+            ),
+        };
+        findings.extend(item_findings.into_iter().map(|mut finding| {
+            finding.message = format!("secret {name}: {}", finding.message);
+            finding
+        }));
+    }
+    findings
 }
 
 /// Lints `config.json` bytes (a node file or `.dockerconfigjson` data).
@@ -426,7 +467,37 @@ fn lint_entries<'a>(
                     ));
                 }
             }
-            Ok(_) => {}
+            Ok(entry) => {
+                let explicit = |field: &str| {
+                    value.as_object().and_then(|object| {
+                        object
+                            .iter()
+                            .filter(|(name, _)| field_matches(name, field))
+                            .filter_map(|(_, value)| value.as_str())
+                            .next_back()
+                    })
+                };
+                let user_differs =
+                    explicit("username").is_some_and(|u| !u.is_empty() && u != entry.username);
+                let password_differs = explicit("password")
+                    .is_some_and(|p| !p.is_empty() && p != entry.password.expose_secret());
+                if entry.auth.is_some() && (user_differs || password_differs) {
+                    let which = match (user_differs, password_differs) {
+                        (true, true) => "username and password",
+                        (true, false) => "username",
+                        _ => "password",
+                    };
+                    findings.push(Finding::new(
+                        LintKind::AuthOverridesFields,
+                        Some(key),
+                        format!(
+                            "`auth` decodes to a different {which} than the explicit field(s); the \
+                             kubelet silently uses the one from `auth` (docker tools may use the \
+                             other): make them agree or drop one"
+                        ),
+                    ));
+                }
+            }
         }
         lint_key(key, findings);
     }
@@ -528,6 +599,18 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
                 "the host has uppercase letters and the kubelet matches hosts case-sensitively: \
                  it will not match images on {:?}; write the key in lowercase",
                 parts.hostname.to_ascii_lowercase()
+            ),
+        ));
+    }
+    if parts.path.len() > 1 && parts.path.ends_with('/') {
+        let repository = format!("{}{}", parts.hostname, parts.path.trim_end_matches('/'));
+        findings.push(Finding::new(
+            LintKind::TrailingSlashPath,
+            Some(key),
+            format!(
+                "the path ends with `/`: the kubelet matches paths as byte prefixes, so this key \
+                 covers {repository}/... but not the image {repository} itself; drop the slash \
+                 to cover both"
             ),
         ));
     }
