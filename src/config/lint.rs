@@ -360,10 +360,14 @@ pub fn lint_secret(secret: &KubeSecret) -> Vec<Finding> {
         ));
         return findings;
     }
-    let (key, bytes) = if ty == DOCKER_CONFIG_JSON_TYPE {
-        (DOCKER_CONFIG_JSON_KEY, &secret.data[DOCKER_CONFIG_JSON_KEY])
+    let key = if ty == DOCKER_CONFIG_JSON_TYPE {
+        DOCKER_CONFIG_JSON_KEY
     } else {
-        (DOCKERCFG_KEY, &secret.data[DOCKERCFG_KEY])
+        DOCKERCFG_KEY
+    };
+    // Present: validation above requires it.
+    let Some(bytes) = secret.data.get(key) else {
+        return findings;
     };
     let inner = if ty == DOCKER_CONFIG_JSON_TYPE {
         lint_config_json(bytes)
