@@ -31,6 +31,7 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+pub use config::{AuthEntry, DockerConfig, KubeSecret};
 pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
