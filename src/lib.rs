@@ -33,3 +33,4 @@ pub mod fs;
 
 pub use reference::{Digest, Reference};
 pub use secret::Secret;
+pub use platform::Platform;

@@ -1,0 +1,52 @@
+//! Multi-architecture images: platforms, matching, manifest lists and OCI indexes.
+//!
+//! * [`Platform`]: the OCI platform fields, containerd's specifier syntax (`linux/arm64/v8`,
+//!   `windows(10.0.17763+win32k)/amd64`), its normalisation (`x86_64` → `amd64`, `aarch64` →
+//!   `arm64`, `armhf` → `arm/v7`) and format, with containerd's error texts.
+//! * [`Matcher`]: containerd's `NewMatcher`, `Only` (with its fallbacks: `arm/v7` → `v6` →
+//!   `v5`, `arm64` → 32-bit `arm`, `amd64` → `386`), `OnlyStrict`, `Ordered`, `Any`, `All`.
+//!   The host platform is always an argument, never read from the machine.
+//! * [`ImageIndex`]: one model for the Docker manifest list and the OCI image index, parsed with
+//!   docker/distribution's checks and a size cap ([`MAX_INDEX_BYTES`]), with containerd's
+//!   selection ([`ImageIndex::select`]) and docker's builder and JSON output.
+//! * [`Annotation`]: `docker manifest annotate` with docker/cli's validation and errors.
+//! * [`arch_suffixed`] / [`split_arch_suffix`]: Kubernetes' legacy `name-$(ARCH)` images.
+//!
+//! Pinned upstream: containerd/platforms v1.0.0-rc.x (arm64 `v8.x`/`v9.x` variants, `.` in
+//! components, OS options in specifiers), docker/cli with docker/distribution 2.8.
+//!
+//! ```
+//! use kubepull::platform::{ImageIndex, Matcher, Platform};
+//!
+//! let index = ImageIndex::parse(br#"{"schemaVersion":2,
+//!   "mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[
+//!   {"mediaType":"application/vnd.docker.distribution.manifest.v2+json","size":7143,
+//!    "digest":"sha256:e692","platform":{"architecture":"ppc64le","os":"linux"}},
+//!   {"mediaType":"application/vnd.docker.distribution.manifest.v2+json","size":7682,
+//!    "digest":"sha256:5b0b","platform":{"architecture":"arm","os":"linux","variant":"v6"}}]}"#)?;
+//!
+//! // A Raspberry Pi 3 (arm64) falls back to the 32-bit arm/v6 image.
+//! let host = Platform::new("linux", "arm64");
+//! assert_eq!(index.select(&Matcher::only(&host)).unwrap().digest, "sha256:5b0b");
+//! assert!(index.select(&Matcher::only_strict(&host)).is_none());
+//! # Ok::<(), kubepull::platform::Error>(())
+//! ```
+
+mod annotate;
+mod error;
+mod go;
+mod index;
+mod legacy;
+mod matcher;
+mod spec;
+
+pub use annotate::{Annotation, VALID_OS_ARCHES, is_valid_os_arch};
+pub use error::{Error, ErrorKind};
+pub use index::{Descriptor, ImageIndex, MAX_INDEX_BYTES, PlatformObject, media_type};
+pub use legacy::{
+    LEGACY_ARCHITECTURES, LegacyArchImage, arch_suffixed, os_arch_tagged, split_arch_suffix,
+};
+pub use matcher::Matcher;
+pub use spec::{
+    KNOWN_ARCHITECTURES, KNOWN_OPERATING_SYSTEMS, Platform, is_known_architecture, is_known_os,
+};
