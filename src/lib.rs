@@ -31,6 +31,6 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+pub use platform::Platform;
 pub use reference::{Digest, Reference};
 pub use secret::Secret;
-pub use platform::Platform;

@@ -3,7 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::IgnoredAny;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -284,7 +288,7 @@ fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
             ),
         ));
     }
-    let wire: IndexIn = serde_json::from_slice(body)
+    let Object(wire) = serde_json::from_slice::<Object<IndexIn>>(body)
         .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("invalid index JSON: {e}")))?;
     let body_type = wire.media_type.clone().unwrap_or_default();
     let as_docker_list = match content_type {
@@ -346,9 +350,9 @@ fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
             .manifests
             .unwrap_or_default()
             .into_iter()
-            .map(DescriptorIn::into_descriptor)
+            .map(|o| o.0.into_descriptor())
             .collect(),
-        subject: wire.subject.map(DescriptorIn::into_descriptor),
+        subject: wire.subject.map(|o| o.0.into_descriptor()),
         annotations: annotations(wire.annotations),
     })
 }
@@ -360,6 +364,28 @@ fn annotations(map: Option<BTreeMap<String, Option<String>>>) -> BTreeMap<String
         .collect()
 }
 
+/// A JSON object only: serde's derived structs also accept arrays (`[2, "…"]`), which Go's
+/// `encoding/json` rejects.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Object<T>, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(ObjectVisitor(PhantomData))
+            .map(Object)
+    }
+}
+
 /// What Go's `encoding/json` accepts: every field optional, `null` as the zero value.
 #[derive(Deserialize)]
 struct IndexIn {
@@ -369,8 +395,8 @@ struct IndexIn {
     media_type: Option<String>,
     #[serde(rename = "artifactType")]
     artifact_type: Option<String>,
-    manifests: Option<Vec<DescriptorIn>>,
-    subject: Option<DescriptorIn>,
+    manifests: Option<Vec<Object<DescriptorIn>>>,
+    subject: Option<Object<DescriptorIn>>,
     annotations: Option<BTreeMap<String, Option<String>>>,
     config: Option<IgnoredAny>,
     layers: Option<IgnoredAny>,
@@ -384,7 +410,7 @@ struct DescriptorIn {
     digest: Option<String>,
     urls: Option<Vec<String>>,
     annotations: Option<BTreeMap<String, Option<String>>>,
-    platform: Option<PlatformIn>,
+    platform: Option<Object<PlatformIn>>,
     data: Option<String>,
     #[serde(rename = "artifactType")]
     artifact_type: Option<String>,
@@ -398,7 +424,7 @@ impl DescriptorIn {
             digest: self.digest.unwrap_or_default(),
             urls: self.urls.unwrap_or_default(),
             annotations: annotations(self.annotations),
-            platform: self.platform.map(PlatformIn::into_platform),
+            platform: self.platform.map(|o| o.0.into_platform()),
             data: self.data,
             artifact_type: self.artifact_type.unwrap_or_default(),
         }

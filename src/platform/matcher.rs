@@ -127,7 +127,7 @@ impl Matcher {
     /// vector of compatible platforms).
     #[must_use]
     pub fn platforms(&self) -> Vec<Platform> {
-        self.singles.iter().map(|s| s.platform.clone()).collect()
+        self.singles.iter().map(|s| s.raw.clone()).collect()
     }
 
     /// Whether an image for `candidate` matches.
@@ -190,6 +190,8 @@ impl Matcher {
 /// One `NewMatcher`.
 #[derive(Debug, Clone)]
 struct Single {
+    /// As given (containerd's vector entries are not normalised).
+    raw: Platform,
     /// Normalised.
     platform: Platform,
     /// Set when the platform given to `NewMatcher` had OS `windows`.
@@ -200,6 +202,7 @@ impl Single {
     fn new(raw: &Platform, host_os: &str) -> Single {
         let windows = (raw.os == "windows").then(|| WindowsVersion::parse(&raw.os_version));
         Single {
+            raw: raw.clone(),
             platform: raw.normalize_with_host_os(host_os),
             windows,
         }

@@ -226,6 +226,10 @@ impl Platform {
 
 /// containerd's `FormatAll`: `os(version+feature...)/arch/variant`, with the OS options
 /// percent-encoded, features sorted and de-duplicated and empty ones skipped.
+///
+/// containerd encodes only `%`, `+`, `(`, `)` and `/` in OS options; this also encodes every
+/// other byte outside `[A-Za-z0-9_.-]` (where containerd's output would not parse back), so
+/// that `FromStr` reads back what `Display` writes.
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.os.is_empty() {
@@ -476,21 +480,26 @@ fn decode_os_option(value: &str) -> Result<String, String> {
 }
 
 fn encode_os_option(value: &str) -> String {
-    if !value.contains(['%', '+', '(', ')', '/']) {
+    if value.bytes().all(is_plain_option_byte) {
         return value.to_owned();
     }
     let mut out = String::with_capacity(value.len() + 6);
-    for c in value.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '+' => out.push_str("%2B"),
-            '(' => out.push_str("%28"),
-            ')' => out.push_str("%29"),
-            '/' => out.push_str("%2F"),
-            c => out.push(c),
+    for b in value.bytes() {
+        if is_plain_option_byte(b) {
+            out.push(char::from(b));
+        } else {
+            // containerd encodes `%+()/` like this; any other byte outside the specifier
+            // alphabet is encoded too, so that every formatted platform parses back.
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
         }
     }
     out
+}
+
+fn is_plain_option_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
 }
 
 /// containerd's `normalizeOS`, with the host OS passed in.
