@@ -162,10 +162,14 @@ fn hex(b: u8) -> u8 {
 }
 
 /// `strings.ToLower` (rune by rune, like Go: no context-sensitive final sigma, and `İ` → `i`).
-pub(crate) fn to_lower(s: &str) -> String {
+pub(crate) fn to_lower_cow(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
+    std::borrow::Cow::Owned(to_lower_owned(s))
+}
+
+fn to_lower_owned(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c == '\u{130}' {

@@ -3,8 +3,10 @@
 
 use std::cmp::Ordering;
 
+use std::borrow::Cow;
+
 use super::go;
-use super::spec::Platform;
+use super::spec::{Platform, normalize_arch_cow, normalize_os_cow};
 
 /// A platform matcher and comparer, as containerd's `MatchComparer`.
 ///
@@ -133,39 +135,37 @@ impl Matcher {
     /// Whether an image for `candidate` matches.
     #[must_use]
     pub fn matches(&self, candidate: &Platform) -> bool {
+        if self.kind == Kind::All {
+            return true;
+        }
+        let n = Norm::new(candidate, &self.host_os);
         match self.kind {
-            Kind::All => true,
-            Kind::OnlyOs => self.singles[0].matches_os(candidate, &self.host_os),
-            _ => self
-                .singles
-                .iter()
-                .any(|s| s.matches(candidate, &self.host_os)),
+            Kind::OnlyOs => self.singles[0].matches_os(&n),
+            _ => self.singles.iter().any(|s| s.matches(&n)),
         }
     }
 
     /// containerd's `Less`: whether `a` is preferred over `b`.
     #[must_use]
     pub fn less(&self, a: &Platform, b: &Platform) -> bool {
+        if matches!(self.kind, Kind::Exact | Kind::All) {
+            return false;
+        }
+        let (na, nb) = (Norm::new(a, &self.host_os), Norm::new(b, &self.host_os));
         match self.kind {
-            Kind::Exact | Kind::All => false,
-            Kind::Only | Kind::OnlyStrict | Kind::Ordered => {
-                ordered_less(&self.singles, &self.host_os, a, b)
-            }
-            Kind::Any => any_less(&self.singles, &self.host_os, a, b),
+            Kind::Any => any_less(&self.singles, &na, &nb),
             Kind::OnlyOs => {
                 let single = &self.singles[0];
-                let (am, bm) = (
-                    single.matches_os(a, &self.host_os),
-                    single.matches_os(b, &self.host_os),
-                );
+                let (am, bm) = (single.matches_os(&na), single.matches_os(&nb));
                 if am && !bm {
                     return true;
                 }
                 if !am {
                     return false;
                 }
-                ordered_less(std::slice::from_ref(single), &self.host_os, a, b)
+                ordered_less(std::slice::from_ref(single), &na, &nb)
             }
+            _ => ordered_less(&self.singles, &na, &nb),
         }
     }
 
@@ -198,6 +198,49 @@ struct Single {
     windows: Option<WindowsVersion>,
 }
 
+/// A candidate normalised once (containerd's `Normalize`), borrowing where it can: matching
+/// a large index then allocates nothing for canonical platforms.
+#[derive(Clone)]
+struct Norm<'a> {
+    os: Cow<'a, str>,
+    architecture: Cow<'a, str>,
+    variant: Cow<'a, str>,
+    /// The raw `os.version` (containerd compares the un-normalised value).
+    os_version: &'a str,
+    /// Sorted, de-duplicated.
+    os_features: Vec<&'a str>,
+    /// `len(p.OSFeatures)` as given, for the ordering tie-break.
+    raw_feature_count: usize,
+}
+
+impl<'a> Norm<'a> {
+    fn new(p: &'a Platform, host_os: &'a str) -> Norm<'a> {
+        let (architecture, variant) = normalize_arch_cow(&p.architecture, &p.variant);
+        let mut os_features: Vec<&str> = p.os_features.iter().map(String::as_str).collect();
+        if os_features.len() > 1 {
+            os_features.sort_unstable();
+            os_features.dedup();
+        }
+        Norm {
+            os: normalize_os_cow(&p.os, host_os),
+            architecture,
+            variant,
+            os_version: &p.os_version,
+            os_features,
+            raw_feature_count: p.os_features.len(),
+        }
+    }
+
+    /// The same candidate with its OS features dropped (containerd's `Less` fallback).
+    fn without_features(&self) -> Norm<'a> {
+        Norm {
+            os_features: Vec::new(),
+            raw_feature_count: 0,
+            ..self.clone()
+        }
+    }
+}
+
 impl Single {
     fn new(raw: &Platform, host_os: &str) -> Single {
         let windows = (raw.os == "windows").then(|| WindowsVersion::parse(&raw.os_version));
@@ -208,65 +251,54 @@ impl Single {
         }
     }
 
-    fn os_version_matches(&self, candidate: &Platform) -> bool {
+    fn os_version_matches(&self, candidate_version: &str) -> bool {
         match &self.windows {
             Some(host) => {
                 host.is_empty()
-                    || candidate.os_version.is_empty()
-                    || host.runs(&WindowsVersion::parse(&candidate.os_version))
+                    || candidate_version.is_empty()
+                    || host.runs(&WindowsVersion::parse(candidate_version))
             }
             None => true,
         }
     }
 
-    /// The candidate's OS features (normalised), minus `win32k` for a Windows matcher: it is
-    /// missing on Nano Server, so containerd ignores it.
-    fn features_match(&self, normalized: &Platform) -> bool {
-        let mut features: Vec<&str> = normalized.os_features.iter().map(String::as_str).collect();
-        if self.windows.is_some() {
-            features.retain(|f| *f != "win32k");
-        }
-        if features.is_empty() {
-            return true;
-        }
-        is_sorted_subset(&features, &self.platform.os_features)
+    /// The candidate's OS features must be a subset of this platform's; a Windows matcher
+    /// ignores `win32k` (missing on Nano Server), as containerd does.
+    fn features_match(&self, features: &[&str]) -> bool {
+        let skip_win32k = self.windows.is_some();
+        let wanted = features
+            .iter()
+            .copied()
+            .filter(|f| !(skip_win32k && *f == "win32k"));
+        is_sorted_subset(wanted, &self.platform.os_features)
     }
 
-    fn matches(&self, candidate: &Platform, host_os: &str) -> bool {
-        let n = candidate.normalize_with_host_os(host_os);
+    fn matches(&self, n: &Norm<'_>) -> bool {
         self.platform.os == n.os
             && self.platform.architecture == n.architecture
             && self.platform.variant == n.variant
-            && self.os_version_matches(candidate)
-            && self.features_match(&n)
+            && self.os_version_matches(n.os_version)
+            && self.features_match(&n.os_features)
     }
 
     /// `OnlyOS`'s `matchOS`.
-    fn matches_os(&self, candidate: &Platform, host_os: &str) -> bool {
-        let n = candidate.normalize_with_host_os(host_os);
+    fn matches_os(&self, n: &Norm<'_>) -> bool {
         self.platform.os == n.os
-            && self.os_version_matches(candidate)
-            && (n.os_features.is_empty()
-                || is_sorted_subset(
-                    &n.os_features.iter().map(String::as_str).collect::<Vec<_>>(),
-                    &self.platform.os_features,
-                ))
+            && self.os_version_matches(n.os_version)
+            && is_sorted_subset(n.os_features.iter().copied(), &self.platform.os_features)
     }
 }
 
 /// Whether sorted `small` is a subset of sorted `big` (containerd's loop in `matcher.Match`).
-fn is_sorted_subset(small: &[&str], big: &[String]) -> bool {
-    if big.len() < small.len() {
-        return false;
-    }
+fn is_sorted_subset<'s>(small: impl Iterator<Item = &'s str>, big: &[String]) -> bool {
     let mut j = 0;
     'outer: for feature in small {
         while j < big.len() {
-            if *feature == big[j] {
+            if feature == big[j] {
                 j += 1;
                 continue 'outer;
             }
-            if *feature < big[j].as_str() {
+            if feature < big[j].as_str() {
                 return false;
             }
             j += 1;
@@ -277,60 +309,44 @@ fn is_sorted_subset(small: &[&str], big: &[String]) -> bool {
 }
 
 /// `orderedPlatformComparer.Less`.
-fn ordered_less(singles: &[Single], host_os: &str, a: &Platform, b: &Platform) -> bool {
+fn ordered_less(singles: &[Single], a: &Norm<'_>, b: &Norm<'_>) -> bool {
     for m in singles {
-        let (am, bm) = (m.matches(a, host_os), m.matches(b, host_os));
+        let (am, bm) = (m.matches(a), m.matches(b));
         if am && !bm {
             return true;
         }
         if am || bm {
-            if am && bm && a.os_features.len() != b.os_features.len() {
-                return a.os_features.len() > b.os_features.len();
+            if am && bm && a.raw_feature_count != b.raw_feature_count {
+                return a.raw_feature_count > b.raw_feature_count;
             }
             return false;
         }
     }
-    if !a.os_features.is_empty() || !b.os_features.is_empty() {
-        let a = Platform {
-            os_features: Vec::new(),
-            ..a.clone()
-        };
-        let b = Platform {
-            os_features: Vec::new(),
-            ..b.clone()
-        };
-        return ordered_less(singles, host_os, &a, &b);
+    if a.raw_feature_count > 0 || b.raw_feature_count > 0 {
+        return ordered_less(singles, &a.without_features(), &b.without_features());
     }
     false
 }
 
 /// `anyPlatformComparer.Less`.
-fn any_less(singles: &[Single], host_os: &str, a: &Platform, b: &Platform) -> bool {
+fn any_less(singles: &[Single], a: &Norm<'_>, b: &Norm<'_>) -> bool {
     let (mut am, mut bm) = (false, false);
     for m in singles {
-        if !am && m.matches(a, host_os) {
+        if !am && m.matches(a) {
             am = true;
         }
-        if !bm && m.matches(b, host_os) {
+        if !bm && m.matches(b) {
             bm = true;
         }
         if am && bm {
-            if a.os_features.len() != b.os_features.len() {
-                return a.os_features.len() > b.os_features.len();
+            if a.raw_feature_count != b.raw_feature_count {
+                return a.raw_feature_count > b.raw_feature_count;
             }
             break;
         }
     }
-    if !am && !bm && (!a.os_features.is_empty() || !b.os_features.is_empty()) {
-        let a = Platform {
-            os_features: Vec::new(),
-            ..a.clone()
-        };
-        let b = Platform {
-            os_features: Vec::new(),
-            ..b.clone()
-        };
-        return any_less(singles, host_os, &a, &b);
+    if !am && !bm && (a.raw_feature_count > 0 || b.raw_feature_count > 0) {
+        return any_less(singles, &a.without_features(), &b.without_features());
     }
     am && !bm
 }
@@ -521,9 +537,10 @@ mod tests {
     #[test]
     fn subset() {
         let big = vec!["a".to_owned(), "c".to_owned(), "e".to_owned()];
-        assert!(is_sorted_subset(&["a", "e"], &big));
-        assert!(!is_sorted_subset(&["b"], &big));
-        assert!(!is_sorted_subset(&["f"], &big));
-        assert!(is_sorted_subset(&[], &big));
+        assert!(is_sorted_subset(["a", "e"].into_iter(), &big));
+        assert!(!is_sorted_subset(["b"].into_iter(), &big));
+        assert!(!is_sorted_subset(["f"].into_iter(), &big));
+        assert!(is_sorted_subset([].into_iter(), &big));
+        assert!(!is_sorted_subset(["a", "c", "e", "g"].into_iter(), &big));
     }
 }

@@ -1,5 +1,6 @@
 //! `Platform`: the OCI platform fields, containerd's specifier syntax, normalisation and format.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -504,12 +505,17 @@ fn is_plain_option_byte(b: u8) -> bool {
 
 /// containerd's `normalizeOS`, with the host OS passed in.
 pub(crate) fn normalize_os(os: &str, host_os: &str) -> String {
+    normalize_os_cow(os, host_os).into_owned()
+}
+
+/// [`normalize_os`] without allocating when the OS is already canonical.
+pub(crate) fn normalize_os_cow<'a>(os: &'a str, host_os: &'a str) -> Cow<'a, str> {
     if os.is_empty() {
-        return host_os.to_owned();
+        return Cow::Borrowed(host_os);
     }
-    let os = go::to_lower(os);
+    let os = go::to_lower_cow(os);
     if os == "macos" {
-        "darwin".to_owned()
+        Cow::Borrowed("darwin")
     } else {
         os
     }
@@ -517,44 +523,44 @@ pub(crate) fn normalize_os(os: &str, host_os: &str) -> String {
 
 /// containerd's `normalizeArch` (v1.0.0-rc.x: `arm64` variants `v8.0` and `9.0` fold too).
 pub(crate) fn normalize_arch(arch: &str, variant: &str) -> (String, String) {
-    let arch = go::to_lower(arch);
-    let mut variant = go::to_lower(variant);
-    let arch = match arch.as_str() {
-        "i386" => {
-            variant.clear();
-            "386".to_owned()
-        }
+    let (arch, variant) = normalize_arch_cow(arch, variant);
+    (arch.into_owned(), variant.into_owned())
+}
+
+/// [`normalize_arch`] without allocating when the input is already canonical.
+pub(crate) fn normalize_arch_cow<'a>(
+    arch: &'a str,
+    variant: &'a str,
+) -> (Cow<'a, str>, Cow<'a, str>) {
+    let arch = go::to_lower_cow(arch);
+    let variant = go::to_lower_cow(variant);
+    let none = || Cow::Borrowed("");
+    match arch.as_ref() {
+        "i386" => (Cow::Borrowed("386"), none()),
         "x86_64" | "x86-64" | "amd64" => {
-            if variant == "v1" {
-                variant.clear();
-            }
-            "amd64".to_owned()
+            let variant = if variant == "v1" { none() } else { variant };
+            (Cow::Borrowed("amd64"), variant)
         }
         "aarch64" | "arm64" => {
-            match variant.as_str() {
-                "8" | "v8" | "v8.0" => variant.clear(),
-                "9" | "9.0" | "v9.0" => variant = "v9".to_owned(),
-                _ => {}
-            }
-            "arm64".to_owned()
+            let variant = match variant.as_ref() {
+                "8" | "v8" | "v8.0" => none(),
+                "9" | "9.0" | "v9.0" => Cow::Borrowed("v9"),
+                _ => variant,
+            };
+            (Cow::Borrowed("arm64"), variant)
         }
-        "armhf" => {
-            variant = "v7".to_owned();
-            "arm".to_owned()
-        }
-        "armel" => {
-            variant = "v6".to_owned();
-            "arm".to_owned()
-        }
+        "armhf" => (Cow::Borrowed("arm"), Cow::Borrowed("v7")),
+        "armel" => (Cow::Borrowed("arm"), Cow::Borrowed("v6")),
         "arm" => {
-            match variant.as_str() {
-                "" | "7" => variant = "v7".to_owned(),
-                "5" | "6" | "8" => variant = format!("v{variant}"),
-                _ => {}
-            }
-            arch
+            let variant = match variant.as_ref() {
+                "" | "7" => Cow::Borrowed("v7"),
+                "5" => Cow::Borrowed("v5"),
+                "6" => Cow::Borrowed("v6"),
+                "8" => Cow::Borrowed("v8"),
+                _ => variant,
+            };
+            (arch, variant)
         }
-        _ => arch,
-    };
-    (arch, variant)
+        _ => (arch, variant),
+    }
 }
