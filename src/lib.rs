@@ -33,4 +33,9 @@ pub mod fs;
 
 pub use platform::Platform;
 pub use reference::{Digest, Reference};
+
+// The README's examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use secret::Secret;

@@ -109,6 +109,27 @@ pub(crate) fn validate(s: &str, algorithms: DigestAlgorithms) -> Result<usize, E
     Ok(colon)
 }
 
+/// go-digest's check of a digest the reference grammar already accepted (so the algorithm has
+/// no `:` and the hex is hex): the same decisions as [`validate`] without scanning again.
+pub(crate) fn validate_scanned(
+    algorithm: &str,
+    hex_len: usize,
+    hex_lowercase: bool,
+    algorithms: DigestAlgorithms,
+) -> Result<(), ErrorKind> {
+    match algorithms.get(algorithm) {
+        // The reference grammar's algorithm components start with a letter and its hex is
+        // alphanumeric, so go-digest's own grammar reduces to "the algorithm is lowercase".
+        None if algorithm.bytes().any(|c| c.is_ascii_uppercase()) => {
+            Err(ErrorKind::ChecksumInvalidFormat)
+        }
+        None => Err(ErrorKind::DigestUnsupported),
+        Some(a) if a.hex_len() != hex_len => Err(ErrorKind::ChecksumInvalidLength),
+        Some(_) if !hex_lowercase => Err(ErrorKind::ChecksumInvalidFormat),
+        Some(_) => Ok(()),
+    }
+}
+
 /// `^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$`, split at the first `:`.
 fn fits_go_digest_grammar(algorithm: &str, encoded: &str) -> bool {
     let lower_alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();

@@ -54,8 +54,15 @@ impl<'a> ReferenceView<'a> {
         parse::normalized(s, options)
     }
 
-    pub(crate) fn from_spans(input: &'a str, domain: &'a str, library: bool, spans: Spans) -> Self {
-        let start = spans.path_start;
+    /// The view of a scanned input whose normalised path starts at `start` (the scan's own
+    /// path start, or 0 when normalisation gives the scan's domain back to the path).
+    pub(crate) fn from_spans(
+        input: &'a str,
+        domain: &'a str,
+        library: bool,
+        start: usize,
+        spans: Spans,
+    ) -> Self {
         ReferenceView {
             domain,
             library,
