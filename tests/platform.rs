@@ -727,3 +727,133 @@ mod properties {
         }
     }
 }
+
+mod push_and_create {
+    use super::*;
+
+    const DIGEST: &str = "sha256:7328f6f8b41890597575cbaadc884e7386ae0acc53b747401ebce5cf0d62abcd";
+
+    fn member(
+        reference_text: &str,
+        platform: Option<Platform>,
+        digest: &str,
+    ) -> (Reference, Descriptor) {
+        let descriptor = Descriptor {
+            media_type: platform::media_type::DOCKER_MANIFEST.to_owned(),
+            size: 528,
+            digest: digest.to_owned(),
+            platform,
+            ..Descriptor::default()
+        };
+        (reference(reference_text), descriptor)
+    }
+
+    #[test]
+    fn push_builds_dockers_list() {
+        let target = reference("example.com/list:v1");
+        let mut amd64 = Platform::new("linux", "amd64");
+        amd64.features = vec!["sse4".to_owned()];
+        let members = [
+            member("example.com/alpine:3.0", Some(amd64.clone()), DIGEST),
+            member("example.com/alpine:3.0", Some(amd64), DIGEST),
+        ];
+        let list = ImageIndex::for_push(&target, &members).unwrap();
+        let golden = fs::read_to_string(data_path("index/inspect-manifest-list.golden")).unwrap();
+        assert_eq!(
+            list.to_json_pretty() + "\n",
+            golden,
+            "CPU features dropped, docker's layout"
+        );
+    }
+
+    #[test]
+    fn push_errors_are_dockers() {
+        let target = reference("example.com/list:v1");
+        let cases = [
+            (
+                member("example.com/alpine:3.0", None, DIGEST),
+                ErrorKind::MissingOsOrArchitecture,
+                "manifest example.com/alpine:3.0 must have an OS and Architecture to be pushed to a registry",
+            ),
+            (
+                member("alpine:3.0", Some(Platform::new("linux", "amd64")), DIGEST),
+                ErrorKind::DifferentRegistry,
+                "cannot use source images from a different registry than the target image: docker.io != example.com",
+            ),
+            (
+                member(
+                    "example.com/alpine:3.0",
+                    Some(Platform::new("linux", "amd64")),
+                    "sha256:abc",
+                ),
+                ErrorKind::InvalidDigest,
+                r#"digest parse of image "example.com/alpine:3.0" failed: invalid checksum digest length"#,
+            ),
+        ];
+        for (m, kind, text) in cases {
+            let err = ImageIndex::for_push(&target, &[m]).unwrap_err();
+            assert_eq!((err.kind(), err.to_string().as_str()), (kind, text));
+        }
+    }
+
+    #[test]
+    fn registry_serves_linux_amd64_to_old_clients() {
+        let expect = [
+            ("docker-list.json", Some("amd64")),
+            ("pause-3.1.json", Some("amd64")),
+            ("pause-3.10.json", Some("amd64")),
+            ("buildkit-index.json", Some("amd64")),
+            ("mixed.json", Some("amd64")),
+        ];
+        for (file, arch) in expect {
+            let index = index_file(file);
+            let got = index
+                .legacy_client_fallback()
+                .map(|d| d.platform.as_ref().unwrap().architecture.as_str());
+            assert_eq!(got, arch, "{file}");
+        }
+        // The first exact linux/amd64 entry, whatever its media type.
+        let mixed = index_file("mixed.json");
+        assert_eq!(
+            mixed.legacy_client_fallback().unwrap().media_type,
+            "application/vnd.example.artifact+json"
+        );
+        assert!(
+            index_file("docker-list.json")
+                .manifests
+                .iter()
+                .all(|d| d.platform.is_some())
+        );
+        let arm_only = ImageIndex::parse(
+            br#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","platform":{"os":"linux","architecture":"arm64"}}]}"#,
+        )
+        .unwrap();
+        assert!(arm_only.legacy_client_fallback().is_none());
+    }
+
+    #[test]
+    fn create_reads_the_platform_from_the_image_config() {
+        let config = br#"{"architecture":"arm","os":"linux","variant":"v7","features":["ignored"],
+            "config":{"Env":["PATH=/usr/bin"]},"rootfs":{"type":"layers","diff_ids":[]},"history":[]}"#;
+        let p = Platform::from_image_config(config).unwrap();
+        assert_eq!(p.to_string(), "linux/arm/v7");
+        assert!(
+            p.features.is_empty(),
+            "the OCI platform has no CPU features"
+        );
+        let windows = br#"{"architecture":"amd64","os":"windows","os.version":"10.0.20348.2340","os.features":["win32k"]}"#;
+        assert_eq!(
+            Platform::from_image_config(windows).unwrap().to_string(),
+            "windows(10.0.20348.2340+win32k)/amd64"
+        );
+        assert_eq!(
+            Platform::from_image_config(b"[1]").unwrap_err().kind(),
+            ErrorKind::InvalidJson
+        );
+        let big = vec![b' '; platform::MAX_CONFIG_BYTES + 1];
+        assert_eq!(
+            Platform::from_image_config(&big).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+    }
+}

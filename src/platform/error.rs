@@ -34,6 +34,10 @@ pub enum ErrorKind {
     UnsupportedOsArch,
     /// `docker manifest push` needs an OS and an architecture on every member.
     MissingOsOrArchitecture,
+    /// `docker manifest push` needs every member on the target's registry.
+    DifferentRegistry,
+    /// A member's digest is not a valid digest.
+    InvalidDigest,
     /// No descriptor in the index matches the platform.
     NoMatch,
     /// A legacy `-$(ARCH)` name could not be formed or read.

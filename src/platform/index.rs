@@ -15,6 +15,7 @@ use super::error::{Error, ErrorKind};
 use super::go;
 use super::matcher::Matcher;
 use super::spec::Platform;
+use crate::Reference;
 
 /// The largest index or manifest list [`ImageIndex::parse`] accepts: 4 MiB, the manifest size
 /// limit of docker/distribution and containerd.
@@ -157,6 +158,72 @@ impl ImageIndex {
             manifests,
             ..ImageIndex::default()
         }
+    }
+
+    /// The list `docker manifest push` sends to the registry for `target` (docker/cli
+    /// `buildManifestList`): each member needs an OS and an architecture, must live on the
+    /// target's registry host and have a valid digest; its descriptor keeps digest, size,
+    /// media type and platform (without the Docker-only CPU `features`, which the CLI's OCI
+    /// platform cannot carry). Then [`ImageIndex::from_descriptors`].
+    ///
+    /// # Errors
+    /// The first failing member, with docker/cli's texts:
+    /// [`ErrorKind::MissingOsOrArchitecture`]
+    /// (`manifest <ref> must have an OS and Architecture to be pushed to a registry`),
+    /// [`ErrorKind::DifferentRegistry`]
+    /// (`cannot use source images from a different registry than the target image: <member host> != <target host>`),
+    /// [`ErrorKind::InvalidDigest`] (`digest parse of image "<ref>" failed: <go-digest error>`).
+    pub fn for_push(
+        target: &Reference,
+        members: &[(Reference, Descriptor)],
+    ) -> Result<ImageIndex, Error> {
+        let mut manifests = Vec::with_capacity(members.len());
+        for (member, descriptor) in members {
+            descriptor.check_pushable(member.as_str())?;
+            if member.domain() != target.domain() {
+                return Err(Error::new(
+                    ErrorKind::DifferentRegistry,
+                    format!(
+                        "cannot use source images from a different registry than the target image: {} != {}",
+                        member.domain(),
+                        target.domain()
+                    ),
+                ));
+            }
+            let platform = descriptor.platform.as_ref().map(|p| Platform {
+                features: Vec::new(),
+                ..p.clone()
+            });
+            if let Err(e) = crate::Digest::parse(&descriptor.digest) {
+                return Err(Error::new(
+                    ErrorKind::InvalidDigest,
+                    format!(
+                        "digest parse of image {} failed: {e}",
+                        go::quote(member.as_str())
+                    ),
+                ));
+            }
+            manifests.push(Descriptor {
+                media_type: descriptor.media_type.clone(),
+                size: descriptor.size,
+                digest: descriptor.digest.clone(),
+                platform,
+                ..Descriptor::default()
+            });
+        }
+        Ok(ImageIndex::from_descriptors(manifests))
+    }
+
+    /// The entry a registry serves to a client that does not accept manifest lists: the first
+    /// one whose platform is exactly `linux`/`amd64` (docker/distribution's registry, which
+    /// then converts it to schema 1, or answers 404 when there is none).
+    #[must_use]
+    pub fn legacy_client_fallback(&self) -> Option<&Descriptor> {
+        self.manifests.iter().find(|d| {
+            d.platform
+                .as_ref()
+                .is_some_and(|p| p.os == "linux" && p.architecture == "amd64")
+        })
     }
 
     /// Whether this is a Docker manifest list (as opposed to an OCI index).
@@ -453,6 +520,39 @@ impl PlatformIn {
             os_features: self.os_features.unwrap_or_default(),
             features: self.features.unwrap_or_default(),
         }
+    }
+}
+
+/// The largest image config [`Platform::from_image_config`] reads: 16 MiB (configs carry the
+/// build history, so they can outgrow a manifest).
+pub const MAX_CONFIG_BYTES: usize = 16 << 20;
+
+impl Platform {
+    /// The platform of an image config blob, as `docker manifest create` fills a member's
+    /// descriptor: the config's top-level `architecture`, `os`, `os.version`, `os.features` and
+    /// `variant` (docker/cli decodes the config into the OCI `Platform` struct).
+    ///
+    /// # Errors
+    /// [`ErrorKind::TooLarge`] over [`MAX_CONFIG_BYTES`]; [`ErrorKind::InvalidJson`].
+    pub fn from_image_config(config: &[u8]) -> Result<Platform, Error> {
+        if config.len() > MAX_CONFIG_BYTES {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "image config is {} bytes, more than the limit of {MAX_CONFIG_BYTES} bytes",
+                    config.len()
+                ),
+            ));
+        }
+        let Object(mut wire) =
+            serde_json::from_slice::<Object<PlatformIn>>(config).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidJson,
+                    format!("invalid image config JSON: {e}"),
+                )
+            })?;
+        wire.features = None;
+        Ok(wire.into_platform())
     }
 }
 

@@ -42,7 +42,9 @@ mod spec;
 
 pub use annotate::{Annotation, VALID_OS_ARCHES, is_valid_os_arch};
 pub use error::{Error, ErrorKind};
-pub use index::{Descriptor, ImageIndex, MAX_INDEX_BYTES, PlatformObject, media_type};
+pub use index::{
+    Descriptor, ImageIndex, MAX_CONFIG_BYTES, MAX_INDEX_BYTES, PlatformObject, media_type,
+};
 pub use legacy::{
     LEGACY_ARCHITECTURES, LegacyArchImage, arch_suffixed, os_arch_tagged, split_arch_suffix,
 };
