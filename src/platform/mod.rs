@@ -13,7 +13,31 @@
 //! * [`arch_suffixed`] / [`split_arch_suffix`]: Kubernetes' legacy `name-$(ARCH)` images.
 //!
 //! Pinned upstream: containerd/platforms v1.0.0-rc.x (arm64 `v8.x`/`v9.x` variants, `.` in
-//! components, OS options in specifiers), docker/cli with docker/distribution 2.8.
+//! components, OS options in specifiers, the `Less` OS-feature tie-break, Windows LTSC 2025),
+//! docker/cli with docker/distribution 2.8.
+//!
+//! # Where this differs from upstream, and why
+//!
+//! * **The host is an argument.** containerd fills a one-word specifier from `runtime.GOOS` /
+//!   `GOARCH` / the CPU variant and normalises an empty OS to `GOOS`; here the host is passed
+//!   ([`Platform::parse`], [`Matcher::with_host_os`]), and `FromStr` refuses one-word
+//!   specifiers ([`ErrorKind::NeedsHost`]). containerd's Windows-only `windowsMatchComparer`
+//!   (a `Less` used only when containerd itself runs on Windows, masked inside `Ordered`) is
+//!   not reproduced.
+//! * **`Display` always parses back.** containerd's `FormatAll` percent-encodes only `%+()/`
+//!   in OS options; this encodes every other byte outside `[A-Za-z0-9_.-]` too, so output that
+//!   containerd could not re-parse becomes parseable. Identical for every other value. An
+//!   escape that decodes to invalid UTF-8 is an error (Go strings may hold any bytes).
+//! * **JSON is read strictly where Go is lax:** `schemaVersion` must be 2; duplicate keys are an
+//!   error (Go keeps the last); keys match case-sensitively (Go's `encoding/json` also accepts
+//!   `SchemaVersion`); arrays never stand in for objects. `null` is Go's zero value everywhere.
+//! * **Selection** ([`ImageIndex::select`]) considers image manifests and nested indexes only
+//!   (the OCI spec says unknown media types MUST be ignored) and, being pure, skips entries
+//!   without a platform, which containerd would resolve by fetching their config;
+//!   [`ImageIndex::candidates`] lists those too, in containerd's order.
+//! * Error texts quote with a port of Go's `strconv.Quote`; its `unicode.IsPrint` table is
+//!   approximated for non-ASCII (specifiers are ASCII, so only error texts for rejected input
+//!   can differ).
 //!
 //! ```
 //! use kubepull::platform::{ImageIndex, Matcher, Platform};
