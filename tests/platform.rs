@@ -857,3 +857,24 @@ mod push_and_create {
         );
     }
 }
+
+#[test]
+fn absurd_variants_do_not_explode() {
+    let huge = spec("linux/amd64/v9223372036854775807");
+    let only = Matcher::only(&huge);
+    assert_eq!(only.platforms().len(), 2, "the platform and 386");
+    assert!(only.matches(&huge));
+    assert!(only.matches(&spec("linux/386")));
+    assert!(!only.matches(&spec("linux/amd64/v3")));
+    let arm = Matcher::only(&spec("linux/arm/v99999999999"));
+    assert_eq!(arm.platforms().len(), 1);
+    let edge = Matcher::only(&spec(&format!(
+        "linux/arm/v{}",
+        platform::MAX_VARIANT_VERSION
+    )));
+    assert_eq!(
+        edge.platforms().len() as i64,
+        platform::MAX_VARIANT_VERSION - 4
+    );
+    assert!(!Matcher::only(&spec("linux/arm64/v99999")).matches(&spec("linux/arm/v5")));
+}

@@ -362,6 +362,12 @@ fn with_variant(base: &Platform, architecture: &str, variant: String) -> Platfor
     }
 }
 
+/// The highest `amd64`/`arm` variant number whose older versions `Only` expands. containerd
+/// has no limit, so `linux/amd64/v99999999999` would build a vector of that many platforms;
+/// above this the platform matches itself (and `386` for amd64) only. Real variants are far
+/// below it (amd64 v4, arm v8).
+pub const MAX_VARIANT_VERSION: i64 = 64;
+
 /// containerd's `platformVector`: the platform, then what it can also run, best first.
 fn platform_vector(platform: &Platform) -> Vec<Platform> {
     let mut vector = vec![platform.clone()];
@@ -374,7 +380,7 @@ fn platform_vector(platform: &Platform) -> Vec<Platform> {
                     .strip_prefix('v')
                     .unwrap_or(&platform.variant),
             ) {
-                if version > 1 {
+                if version > 1 && version <= MAX_VARIANT_VERSION {
                     for v in (1..version).rev() {
                         vector.push(with_variant(platform, arch, format!("v{v}")));
                     }
@@ -389,7 +395,7 @@ fn platform_vector(platform: &Platform) -> Vec<Platform> {
                     .strip_prefix('v')
                     .unwrap_or(&platform.variant),
             ) {
-                if version > 5 {
+                if version > 5 && version <= MAX_VARIANT_VERSION {
                     for v in (5..version).rev() {
                         vector.push(with_variant(platform, arch, format!("v{v}")));
                     }

@@ -35,6 +35,9 @@
 //!   (the OCI spec says unknown media types MUST be ignored) and, being pure, skips entries
 //!   without a platform, which containerd would resolve by fetching their config;
 //!   [`ImageIndex::candidates`] lists those too, in containerd's order.
+//! * **Hostile variants are bounded:** `Only` expands `amd64/vN` and `arm/vN` to older
+//!   versions only up to [`MAX_VARIANT_VERSION`] (containerd would build a vector of N
+//!   platforms for any N).
 //! * Error texts quote with a port of Go's `strconv.Quote`; its `unicode.IsPrint` table is
 //!   approximated for non-ASCII (specifiers are ASCII, so only error texts for rejected input
 //!   can differ).
@@ -72,7 +75,7 @@ pub use index::{
 pub use legacy::{
     LEGACY_ARCHITECTURES, LegacyArchImage, arch_suffixed, os_arch_tagged, split_arch_suffix,
 };
-pub use matcher::Matcher;
+pub use matcher::{MAX_VARIANT_VERSION, Matcher};
 pub use spec::{
     KNOWN_ARCHITECTURES, KNOWN_OPERATING_SYSTEMS, Platform, is_known_architecture, is_known_os,
 };

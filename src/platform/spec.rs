@@ -367,7 +367,7 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
                 };
                 p.architecture = arch;
                 p.variant = variant;
-                p.os = host.os.clone();
+                p.os = normalize_os(&host.os, "");
                 return Ok(p);
             }
             Err(invalid(
