@@ -32,6 +32,7 @@ pub mod verify;
 pub mod fs;
 
 pub use platform::Platform;
+pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
 // The README's examples are compiled and run as doc tests.
