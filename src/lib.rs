@@ -32,6 +32,7 @@ pub mod verify;
 pub mod fs;
 
 pub use config::{AuthEntry, DockerConfig, KubeSecret};
+pub use platform::Platform;
 pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
