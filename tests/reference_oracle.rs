@@ -171,6 +171,13 @@ fn parser_agrees_with_oracle_on_corner_cases() {
         "[::ffff:192.0.2.128]/x",
         "[]/x",
         "[G]/x",
+        "[A]/0",
+        "[ABCDEF]/x",
+        "[FD00123123123]/x",
+        "[Fd00::1]/x",
+        "[A]:5000/x",
+        "[A]",
+        "[A]/X",
         "[::1]/Foo",
         "::1/foo",
         "a:/b",
@@ -247,4 +254,22 @@ fn parser_agrees_with_oracle_on_corner_cases() {
     inputs.push(format!("library/{}", f(64)));
     inputs.push("a".repeat(5_000));
     assert_agrees(inputs);
+}
+
+/// Found by `grammar_references_agree_with_the_oracle`: a bracketed host with uppercase hex and
+/// no `:` (`[A]/0`) is a domain for Go's uppercase heuristic, and `[A]` is a valid IPv6 literal
+/// for the grammar, so Go accepts it; kubepull used to report `repository name must be
+/// lowercase` because its scanner did not record uppercase inside brackets.
+#[test]
+fn uppercase_bracketed_host_is_a_domain() {
+    for (input, domain) in [("[A]/0", "[A]"), ("[FD00123123123]/x", "[FD00123123123]")] {
+        let r = kubepull::Reference::parse(input).expect(input);
+        assert_eq!((r.domain(), r.as_str()), (domain, input));
+        let legacy =
+            kubepull::Reference::parse_with(input, kubepull::reference::ParseOptions::LEGACY);
+        assert_eq!(
+            legacy.unwrap_err().to_string(),
+            "invalid reference format: repository name must be lowercase"
+        );
+    }
 }

@@ -181,6 +181,18 @@ pub fn reference_regex(generation: Generation) -> &'static Regex {
     &regexes(generation).reference
 }
 
+/// `anchoredTagRegexp`, what `WithTag` checks.
+pub fn tag_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&anchored(TAG)).unwrap())
+}
+
+/// `anchoredDigestRegexp`, what `WithDigest` checks.
+pub fn digest_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(&anchored(DIGEST)).unwrap())
+}
+
 // ---- Go's strings.ToLower: unicode.ToLower rune by rune (simple case mapping). ----
 
 fn go_lower_rune(c: char) -> char {
