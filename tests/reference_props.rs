@@ -6,11 +6,8 @@
 mod oracle;
 
 use kubepull::Reference;
-use kubepull::reference::{
-    AnyReference, Digest, DigestAlgorithms, ErrorKind, MAX_INPUT_LEN, ParseError, ParseOptions,
-    ReferenceView,
-};
-use oracle::{Generation, Rng, compare};
+use kubepull::reference::{ErrorKind, MAX_INPUT_LEN, ParseOptions};
+use oracle::{Rng, checks, compare};
 use proptest::collection::vec;
 use proptest::prelude::*;
 
@@ -169,162 +166,19 @@ fn candidates() -> impl Strategy<Value = String> {
     prop_oneof![reference(), near_miss()]
 }
 
-// ---- assertions ----
-
-/// Whether Go's `splitDockerDomain` would take the first segment of `s` for a registry host.
-fn looks_like_a_host(s: &str) -> bool {
-    s.split_once('/').is_some_and(|(first, _)| {
-        first == "localhost"
-            || first.contains(['.', ':'])
-            || first.chars().any(|c| c.is_uppercase())
-    })
-}
-
-fn is_identifier(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// The owned and borrowed parsers say the same thing about `s`.
-fn assert_view_agrees(s: &str, options: ParseOptions) {
-    let owned = Reference::parse_with(s, options);
-    let view = ReferenceView::parse_with(s, options);
-    match (&owned, &view) {
-        (Ok(r), Ok(v)) => {
-            r.check_invariants();
-            assert_eq!(v.to_string(), r.as_str(), "{s:?}");
-            assert_eq!(&v.to_reference(), r, "{s:?}");
-            assert_eq!(v.familiar().to_string(), r.familiar(), "{s:?}");
-            assert_eq!(
-                (v.domain(), v.tag(), v.digest()),
-                (r.domain(), r.tag(), r.digest()),
-                "{s:?}"
-            );
-            let (prefix, rest) = v.path_parts();
-            assert_eq!(format!("{prefix}{rest}"), r.path(), "{s:?}");
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a, b, "{s:?}");
-            assert_eq!(a.to_string(), b.to_string(), "{s:?}");
-        }
-        _ => panic!("{s:?}: owned {owned:?} but view {view:?}"),
-    }
-    if options == ParseOptions::CURRENT {
-        assert_eq!(
-            kubepull::reference::validate(s).map_err(|e| e.to_string()),
-            owned.as_ref().map(|_| ()).map_err(|e| e.to_string()),
-            "{s:?}"
-        );
-    }
-}
-
-/// An error is one of Go's texts (or kubepull's documented size refusal), never empty.
-fn assert_sane_error(e: &ParseError) {
-    let text = e.to_string();
-    assert!(!text.is_empty());
-    if e.kind() == ErrorKind::TooLong {
-        assert!(text.starts_with("invalid reference format"));
-    }
-}
-
-/// Every round trip a parsed reference promises.
-fn assert_round_trips(s: &str) {
-    assert_view_agrees(s, ParseOptions::CURRENT);
-    assert_view_agrees(s, ParseOptions::LEGACY);
-    let r = match Reference::parse(s) {
-        Ok(r) => r,
-        Err(e) => return assert_sane_error(&e),
-    };
-    let display = r.to_string();
-    assert_eq!(display, r.as_str());
-    assert_eq!(
-        Reference::parse(&display).as_ref(),
-        Ok(&r),
-        "display of {s:?}"
-    );
-    assert_eq!(display.parse::<Reference>().as_ref(), Ok(&r));
-    assert_eq!(Reference::parse_canonical(&display).as_ref(), Ok(&r));
-    assert_eq!(r.name(), {
-        let mut n = r.domain().to_string();
-        if !n.is_empty() {
-            n.push('/');
-        }
-        n + r.path()
-    });
-
-    // Go's Parse on the normalised string finds the same domain, path, tag and digest: the
-    // normalised form is exactly what ParseNormalizedNamed handed to Parse.
-    let raw = Reference::parse_unnormalized(&display).expect("normalised form parses raw");
-    raw.check_invariants();
-    assert_eq!((raw.tag(), raw.digest()), (r.tag(), r.digest()), "{s:?}");
-    assert_eq!((raw.domain(), raw.path()), (r.domain(), r.path()), "{s:?}");
-
-    // The familiar form parses back, except where Go's FamiliarString is itself ambiguous: a Hub
-    // namespace that looks like a host, or a Hub image whose name is a 64-hex identifier.
-    let familiar = r.familiar();
-    let again = Reference::parse(familiar);
-    if r.domain() == "docker.io" && looks_like_a_host(familiar) {
-        assert_ne!(again.as_ref().ok(), Some(&r), "{s:?}");
-    } else if is_identifier(familiar) {
-        assert_eq!(again.unwrap_err().kind(), ErrorKind::HexIdentifier);
-    } else {
-        assert_eq!(again.as_ref(), Ok(&r), "familiar {familiar:?} of {s:?}");
-    }
-
-    // What the kubelet pulls has exactly one of tag and digest, and parses back.
-    let pulled = r.docker_ref();
-    pulled.check_invariants();
-    assert!(
-        pulled.tag().is_some() != pulled.digest().is_some(),
-        "{pulled}"
-    );
-    assert_eq!(pulled.name(), r.name());
-    assert_eq!(Reference::parse(pulled.as_str()).as_ref(), Ok(&pulled));
-    let tagged = r.tag_name_only();
-    tagged.check_invariants();
-    assert_eq!(Reference::parse(tagged.as_str()).as_ref(), Ok(&tagged));
-    let bare = r.without_tag();
-    bare.check_invariants();
-    assert_eq!((bare.tag(), bare.digest()), (None, r.digest()));
-    assert_eq!(Reference::parse(bare.as_str()).as_ref(), Ok(&bare));
-
-    if let Ok(legacy) = Reference::parse_with(s, ParseOptions::LEGACY) {
-        legacy.check_invariants();
-        assert_eq!(
-            Reference::parse_with(legacy.as_str(), ParseOptions::LEGACY).as_ref(),
-            Ok(&legacy)
-        );
-    }
-}
-
-/// Every entry point on `s`: no panic, invariants on every success.
-fn exercise(s: &str) {
-    for options in [ParseOptions::CURRENT, ParseOptions::LEGACY] {
-        assert_view_agrees(s, options);
-        match Reference::parse_unnormalized_with(s, options) {
-            Ok(r) => r.check_invariants(),
-            Err(e) => assert_sane_error(&e),
-        }
-        match AnyReference::parse_with(s, options) {
-            Ok(AnyReference::Named(r)) => r.check_invariants(),
-            Ok(_) => {}
-            Err(e) => assert_sane_error(&e),
-        }
-    }
-    for algorithms in [DigestAlgorithms::CURRENT, DigestAlgorithms::WITH_SHA384] {
-        if let Ok(d) = Digest::parse_with(s, algorithms) {
-            assert_eq!(format!("{}:{}", d.algorithm(), d.hex()), s);
-        }
-    }
-    if let Ok(r) = Reference::parse_canonical(s) {
-        assert_eq!(r.as_str(), s);
-    }
-}
-
+/// Modest case counts keep the file fast in debug builds; `PROPTEST_CASES` overrides them for
+/// a longer search.
 fn config(cases: u32) -> ProptestConfig {
+    let default = ProptestConfig::default();
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() {
+        default.cases
+    } else {
+        cases
+    };
     ProptestConfig {
         cases,
         failure_persistence: None,
-        ..ProptestConfig::default()
+        ..default
     }
 }
 
@@ -333,7 +187,7 @@ proptest! {
 
     #[test]
     fn grammar_references_round_trip(s in candidates()) {
-        assert_round_trips(&s);
+        checks::assert_round_trips(&s);
     }
 
     #[test]
@@ -349,45 +203,8 @@ proptest! {
         new_tag in prop_oneof![tag(), "[A-Za-z0-9_.:@/+-]{0,8}", "[a-z]{129}"],
         new_digest in prop_oneof![digest(), "[A-Za-z0-9:+._-]{0,40}"],
     ) {
-        let Ok(r) = Reference::parse(&s) else { return Ok(()) };
-        // WithTag checks the tag grammar only; the result parses back unchanged as long as the
-        // digest it keeps was valid, which it was.
-        match r.with_tag(&new_tag) {
-            Ok(t) => {
-                prop_assert!(oracle::tag_regex().is_match(&new_tag));
-                t.check_invariants();
-                prop_assert_eq!((t.name(), t.tag(), t.digest()), (r.name(), Some(&*new_tag), r.digest()));
-                prop_assert_eq!(Reference::parse(t.as_str()), Ok(t.clone()));
-            }
-            Err(e) => {
-                prop_assert!(!oracle::tag_regex().is_match(&new_tag));
-                prop_assert_eq!(e.kind(), ErrorKind::TagInvalidFormat);
-                prop_assert_eq!(e.to_string(), "invalid tag format");
-            }
-        }
-        // WithDigest checks the reference grammar's digest syntax only (as Go does), so the
-        // result re-parses exactly when go-digest accepts the digest; otherwise the parse fails
-        // the way Go's ParseNormalizedNamed fails on that string.
-        match r.with_digest(&new_digest) {
-            Ok(d) => {
-                prop_assert!(oracle::digest_regex().is_match(&new_digest));
-                d.check_invariants();
-                prop_assert_eq!((d.name(), d.tag(), d.digest()), (r.name(), r.tag(), Some(&*new_digest)));
-                let reparsed = Reference::parse(d.as_str());
-                if oracle::go_digest_validate(Generation::Current, &new_digest).is_ok() {
-                    prop_assert_eq!(reparsed, Ok(d.clone()));
-                } else {
-                    prop_assert!(reparsed.is_err());
-                }
-                if let Err(e) = compare::normalized(Generation::Current, d.as_str()) {
-                    panic!("{e}");
-                }
-            }
-            Err(e) => {
-                prop_assert!(!oracle::digest_regex().is_match(&new_digest));
-                prop_assert_eq!(e.kind(), ErrorKind::DigestInvalidFormat);
-                prop_assert_eq!(e.to_string(), "invalid digest format");
-            }
+        if let Ok(r) = Reference::parse(&s) {
+            checks::assert_with_tag_and_digest(&r, &new_tag, &new_digest);
         }
     }
 }
@@ -397,12 +214,12 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_never_panic(s in any::<String>()) {
-        exercise(&s);
+        checks::exercise(&s);
     }
 
     #[test]
     fn grammar_alphabet_strings_never_panic(s in "[/:@._\\-\\[\\]A-Za-z0-9é+%İK]{0,80}") {
-        exercise(&s);
+        checks::exercise(&s);
         if let Err(e) = compare::all(&s) {
             panic!("{e}");
         }
@@ -419,7 +236,7 @@ proptest! {
             huge.push('a');
         }
         huge.truncate(len);
-        exercise(&huge);
+        checks::exercise(&huge);
         if huge.len() > MAX_INPUT_LEN {
             for result in [
                 Reference::parse(&huge),

@@ -462,4 +462,5 @@ pub fn mutate(line: &str, rng: &mut Rng) -> String {
     String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+pub mod checks;
 pub mod compare;
