@@ -2,6 +2,9 @@
 //! `ParseNormalizedNamed`, `Parse` and `ParseAnyReference` transcribed over the grammar's
 //! regexes): accept/reject, error text and the domain/path/tag/digest split, in both grammar
 //! generations.
+//!
+//! Seed with corpus lines and use the shared dictionary, from `fuzz/`:
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run reference_oracle -- -dict=../tests/oracle/reference.dict`.
 
 #![no_main]
 

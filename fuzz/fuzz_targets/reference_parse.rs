@@ -1,5 +1,8 @@
 //! Arbitrary bytes through every reference and digest parser: no panic, invariants on every
 //! success, the borrowed parser agreeing with the owned one.
+//!
+//! Seed with corpus lines and use the shared dictionary, from `fuzz/`:
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run reference_parse -- -dict=../tests/oracle/reference.dict`.
 
 #![no_main]
 

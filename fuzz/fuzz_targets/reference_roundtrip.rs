@@ -1,6 +1,9 @@
 //! Parse → display → parse is stable, the familiar form parses back where it is unambiguous,
 //! and `with_tag` / `with_digest` / `docker_ref` give references that re-parse or fail only as
 //! documented. The input is `reference[\ntag[\ndigest]]`.
+//!
+//! Seed with corpus lines and use the shared dictionary, from `fuzz/`:
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run reference_roundtrip -- -dict=../tests/oracle/reference.dict`.
 
 #![no_main]
 

@@ -143,6 +143,13 @@ pub fn exercise(s: &str) {
         }
         match AnyReference::parse_with(s, options) {
             Ok(AnyReference::Named(r)) => r.check_invariants(),
+            Ok(AnyReference::Digest(d)) => {
+                let text = d.to_string();
+                assert!(
+                    text == s || text == format!("sha256:{s}"),
+                    "{s:?} gave {text}"
+                );
+            }
             Ok(_) => {}
             Err(e) => assert_sane_error(&e),
         }
