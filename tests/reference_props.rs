@@ -229,13 +229,18 @@ proptest! {
     fn huge_inputs_are_refused_without_panic(
         s in reference(),
         len in (MAX_INPUT_LEN - 8)..(MAX_INPUT_LEN + 4_000),
+        filler in prop::sample::select(vec!["a", "/", ":", "é", "İ", "\u{1F600}"]),
     ) {
         let mut huge = s.clone();
         while huge.len() < len {
             huge.push_str(&s);
-            huge.push('a');
+            huge.push_str(filler);
         }
-        huge.truncate(len);
+        let mut end = len;
+        while !huge.is_char_boundary(end) {
+            end -= 1;
+        }
+        huge.truncate(end);
         checks::exercise(&huge);
         if huge.len() > MAX_INPUT_LEN {
             for result in [
