@@ -31,6 +31,9 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+pub use config::{AuthEntry, DockerConfig, KubeSecret};
+pub use platform::Platform;
+pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
 // The README's examples are compiled and run as doc tests.
