@@ -31,6 +31,7 @@ mod index;
 mod options;
 mod pattern;
 mod ring;
+mod secrets;
 mod service_account;
 
 pub use attempt::{
