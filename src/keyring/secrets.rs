@@ -28,6 +28,24 @@ impl KeyringBuilder {
     /// type without its data key, empty data) is ignored silently. A secret whose data does
     /// not parse is recorded with [`KeyringBuilder::add_malformed_secret`]: faithfully the
     /// whole keyring then fails to build.
+    ///
+    /// ```
+    /// use kubepull::config::KubeSecret;
+    /// use kubepull::keyring::Keyring;
+    ///
+    /// // {"auths":{"quay.io":{"auth":"dXNlcjpwYXNzd29yZA=="}}}, base64-encoded.
+    /// let secret = KubeSecret::from_json(br#"{"kind":"Secret","apiVersion":"v1",
+    ///   "metadata":{"name":"regcred","namespace":"shop","uid":"42"},
+    ///   "type":"kubernetes.io/dockerconfigjson",
+    ///   "data":{".dockerconfigjson":"eyJhdXRocyI6eyJxdWF5LmlvIjp7ImF1dGgiOiJkWE5sY2pwd1lYTnpkMjl5WkE9PSJ9fX0="}}"#)?;
+    /// let mut builder = Keyring::builder();
+    /// builder.add_pull_secret(&secret);
+    /// let keyring = builder.build()?;
+    /// let found = keyring.lookup_str("quay.io/shop/web");
+    /// assert_eq!(found[0].username(), "user");
+    /// assert_eq!(found[0].source().to_string(), "secret:shop/regcred");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn add_pull_secret(&mut self, secret: &KubeSecret) -> &mut Self {
         let source = CredentialSource::from_secret(secret);
         match DockerConfig::from_secret_data(&secret.secret_type, &secret.data) {
