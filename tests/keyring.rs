@@ -476,3 +476,13 @@ fn credential_hash_vectors() {
         "ecbd0905d2154d4c2569fcb97186ee08a2c2424001e5b2e6bbdb80bbd4f04f1b"
     );
 }
+
+#[test]
+fn keyring_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Keyring>();
+    assert_send_sync::<Credential>();
+    assert_send_sync::<RegistryPattern>();
+    assert_send_sync::<kubepull::keyring::KeyringBuilder>();
+    assert_send_sync::<kubepull::keyring::KeyringError>();
+}
