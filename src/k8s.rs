@@ -451,9 +451,26 @@ pub fn effective_pull_secret_names<'a>(
 }
 
 /// The effective pull-secret names ([`effective_pull_secret_names`]) that `secrets` does not
-/// hold: the kubelet logs `Unable to retrieve pull secret <namespace>/<name> for
-/// <namespace>/<pod> due to ... The image pull may not succeed.` for each and goes on
-/// without it. Matching is as in [`keyring_for_pod`].
+/// hold, in pod order. The kubelet goes on without them (`getPullSecretsForPod`) and records
+/// one Warning event for the lot: pass this list to
+/// [`policy::failed_pull_secrets_event`] for its exact text. Matching is as in
+/// [`keyring_for_pod`].
+///
+/// ```
+/// use k8s_openapi::api::core::v1::Pod;
+///
+/// let pod: Pod = serde_json::from_value(serde_json::json!({"spec": {
+///     "containers": [], "imagePullSecrets": [{"name": "regcred"}, {"name": ""}]
+/// }}))?;
+/// let missing = kubepull::k8s::missing_pull_secrets(&pod, None, &[]);
+/// assert_eq!(missing, ["regcred"]);
+/// let event = kubepull::policy::failed_pull_secrets_event(missing).unwrap();
+/// assert_eq!(
+///     event.message,
+///     "Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed."
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 pub fn missing_pull_secrets<'a>(
     pod: &'a corev1::Pod,
     service_account: Option<&'a corev1::ServiceAccount>,
@@ -486,7 +503,8 @@ fn find_secret<'s>(
 /// `secrets` by name (in the pod's namespace, when both carry one) and added with
 /// [`KeyringBuilder::add_pull_secret`](crate::keyring::KeyringBuilder::add_pull_secret), as
 /// `MakeDockerKeyring` does. A secret that is missing is skipped, as the kubelet skips a
-/// secret it cannot fetch (it logs a warning and pulls with the others; see
+/// secret it cannot fetch (spec `kubernetes.md` §1.2 step 7: it records a
+/// `FailedToRetrieveImagePullSecret` warning and pulls with the others; see
 /// [`missing_pull_secrets`]). A listed duplicate is added twice. `node` is the node's
 /// docker config and the path it was read from (the first valid file of the search path),
 /// added after the secrets. Credential provider plugins are not included: add their answers

@@ -592,7 +592,17 @@ fn keyring_for_pod_follows_the_kubelet() {
             ),
         ]
     );
-    assert_eq!(k8s::missing_pull_secrets(&pod, None, &secrets), ["gone"]);
+    let missing = k8s::missing_pull_secrets(&pod, None, &secrets);
+    assert_eq!(missing, ["gone"]);
+    let event = policy::failed_pull_secrets_event(missing).expect("a warning event");
+    assert_eq!(
+        event.message,
+        "Unable to retrieve some image pull secrets (gone); attempting to pull the image may not succeed."
+    );
+    // In its own namespace, `gone` is found.
+    let mut moved = secrets.clone();
+    moved[3].metadata.namespace = Some("shop".into());
+    assert!(k8s::missing_pull_secrets(&pod, None, &moved).is_empty());
     assert!(lookup(&keyring, "quay.io/ml/weights").is_empty());
 
     // Listing the Opaque secret changes nothing: the kubelet ignores it.
