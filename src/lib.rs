@@ -31,6 +31,9 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+#[cfg(feature = "oci-client")]
+pub mod oci;
+
 pub use reference::{Digest, Reference};
 
 // The README's examples are compiled and run as doc tests.
