@@ -619,6 +619,139 @@ mod tests {
         );
     }
 
+    fn keyring(entries: &[(&str, &str, &str)]) -> Keyring {
+        let mut builder = Keyring::builder();
+        for (name, username, password) in entries {
+            let source = CredentialSource::secret("ns", *name, "uid");
+            builder.add(&source, "r.io", username, Secret::new(*password));
+        }
+        builder.build().unwrap()
+    }
+
+    #[test]
+    fn registry_auth_is_basic_or_anonymous_for_an_empty_user() {
+        let keyring = keyring(&[("a", "bob", "pw"), ("b", "", "pw")]);
+        let candidates = keyring.lookup_str("r.io/x");
+        assert_eq!(
+            registry_auth(candidates[0]),
+            RegistryAuth::Basic("bob".into(), "pw".into())
+        );
+        assert_eq!(registry_auth(candidates[1]), RegistryAuth::Anonymous);
+    }
+
+    #[test]
+    fn reference_without_domain_is_refused() {
+        let image: Reference = "foo_bar.com/baz".parse().unwrap();
+        assert_eq!(image.domain(), "");
+        let error = oci_reference(&image).unwrap_err();
+        assert!(matches!(error.kind(), PullErrorKind::NoRegistry));
+        assert!(error.attempts().is_empty());
+        assert_eq!(
+            error.to_string(),
+            r#"image "foo_bar.com/baz" has no registry domain, which oci-client cannot address"#
+        );
+    }
+
+    /// Runs the loop with scripted outcomes instead of a registry; needs a crypto provider
+    /// because every attempt still builds its client.
+    #[cfg(feature = "oci-client-rustls")]
+    fn scripted(
+        keyring: &Keyring,
+        mut outcomes: Vec<Result<&'static str, OciDistributionError>>,
+    ) -> (Result<Pulled<&'static str>, PullError>, Vec<RegistryAuth>) {
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let candidates = keyring.lookup_str("r.io/x");
+        let mut seen = Vec::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(Puller::new(ClientConfig::default).try_each(
+            &image,
+            &candidates,
+            |_client, reference, auth| {
+                assert_eq!(reference.whole(), "r.io/x:1");
+                seen.push(auth);
+                let outcome = outcomes.remove(0);
+                async move { outcome }
+            },
+        ));
+        (result, seen)
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn errors_never_carry_the_password_even_when_the_registry_echoes_it() {
+        let keyring = keyring(&[("a", "bob", "hunter22"), ("b", "eve", "swordfish")]);
+        let echo = |text: &str| OciDistributionError::AuthenticationFailure(text.to_owned());
+        let (result, seen) = scripted(
+            &keyring,
+            vec![
+                Err(echo("rejected hunter22 (Ym9iOmh1bnRlcjIy)")),
+                Err(echo("rejected swordfish")),
+            ],
+        );
+        assert_eq!(seen.len(), 2);
+        let error = result.unwrap_err();
+        let texts = [
+            error.to_string(),
+            format!("{error:?}"),
+            error.kubelet_message(),
+        ];
+        for text in &texts {
+            assert!(
+                !text.contains("hunter22") && !text.contains("swordfish"),
+                "{text}"
+            );
+            assert!(!text.contains("Ym9iOmh1bnRlcjIy"), "{text}");
+        }
+        assert_eq!(
+            error.to_string(),
+            "pulling \"r.io/x:1\" failed: \
+             credential #0 (user \"bob\", secret:ns/a): \
+             Authentication failure: rejected <redacted> (<redacted>); \
+             credential #1 (user \"eve\", secret:ns/b): Authentication failure: rejected <redacted>"
+        );
+        assert_eq!(
+            error.kubelet_message(),
+            "[Authentication failure: rejected <redacted> (<redacted>), \
+             Authentication failure: rejected <redacted>]"
+        );
+        // The raw error is still there for callers that match on it.
+        assert!(matches!(
+            error.attempts()[0].error(),
+            OciDistributionError::AuthenticationFailure(_)
+        ));
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn first_success_wins_and_later_credentials_are_not_tried() {
+        let keyring = keyring(&[("a", "bob", "x"), ("b", "eve", "y"), ("c", "mal", "z")]);
+        let (result, seen) = scripted(
+            &keyring,
+            vec![
+                Err(OciDistributionError::GenericError(None)),
+                Ok("manifest"),
+                Ok("never"),
+            ],
+        );
+        assert_eq!(seen.len(), 2);
+        let pulled = result.unwrap();
+        assert_eq!(pulled.value, "manifest");
+        let used = pulled.credential.unwrap();
+        assert_eq!((used.index, used.username.as_str()), (1, "eve"));
+        assert_eq!(used.source, CredentialSource::secret("ns", "b", "uid"));
+        assert_eq!(pulled.failed.len(), 1);
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn no_candidates_means_one_anonymous_attempt() {
+        let (result, seen) = scripted(&keyring(&[]), vec![Ok("anon")]);
+        assert_eq!(seen, [RegistryAuth::Anonymous]);
+        assert!(result.unwrap().credential.is_none());
+    }
+
     #[test]
     fn reference_conversion_keeps_tag_and_digest() {
         let digest = format!("sha256:{}", "a".repeat(64));
