@@ -40,4 +40,5 @@ pub use reference::{Digest, Reference};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+pub use keyring::{Credential, CredentialSource, Keyring};
 pub use secret::Secret;

@@ -376,3 +376,84 @@ fn service_account_vectors() {
         "builder"
     );
 }
+
+#[test]
+fn index_order_and_limits() {
+    let node = CredentialSource::node("/cfg");
+    let mut builder = Keyring::builder();
+    for key in [
+        "quay.io",
+        "*.io",
+        "quay.io/org",
+        "https://quay.io/v1/",
+        "a.io:5000",
+        "Quay.io",
+    ] {
+        builder.add(&node, key, "u", Secret::new("p"));
+    }
+    let long_key = format!("{}.io", "a".repeat(kubepull::keyring::MAX_PATTERN_LEN));
+    builder.add(&node, &long_key, "u", Secret::new("p"));
+    let keyring = builder.build().unwrap();
+    // Deduplicated, descending bytes: `*` (0x2A) sorts below letters, upper case below lower.
+    let keys: Vec<String> = keyring.keys(&node).map(ToString::to_string).collect();
+    assert_eq!(
+        keys,
+        ["quay.io/org", "quay.io", "a.io:5000", "Quay.io", "*.io"]
+    );
+    assert_eq!(keyring.len(), 6);
+    let [warning] = keyring.warnings() else {
+        panic!("one warning for the long key")
+    };
+    let text = warning.to_string();
+    assert!(text.contains("longer than") && text.len() < 600, "{text}");
+    assert!(keyring.lookup_str(&format!("{long_key}/x")).is_empty());
+}
+
+/// Polls a future that never waits (the attempts below are ready at once).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut context) {
+            return value;
+        }
+    }
+}
+
+#[test]
+fn async_attempts_follow_the_same_loop() {
+    let secret = CredentialSource::secret("default", "s", "uid");
+    let mut builder = Keyring::builder();
+    builder.add(&secret, "quay.io", "wrong", Secret::new("pw-wrong"));
+    builder.add(&secret, "quay.io", "right", Secret::new("pw-right"));
+    let keyring = builder.build().unwrap();
+    let candidates = keyring.lookup_str("quay.io/app");
+    let success = block_on(kubepull::keyring::try_credentials_async(
+        &candidates,
+        |c| async move {
+            match c {
+                Some(c) if c.username() == "right" => Ok(c.username().len()),
+                _ => Err(PullError("denied".to_owned())),
+            }
+        },
+    ))
+    .unwrap();
+    assert_eq!(
+        success
+            .credential
+            .map(|c| c.source().to_string())
+            .as_deref(),
+        Some("secret:default/s")
+    );
+    let failure = block_on(kubepull::keyring::try_credentials_async(
+        &candidates,
+        |_| async { Err::<(), _>(PullError("denied".to_owned())) },
+    ))
+    .unwrap_err();
+    assert_eq!(failure.attempts.len(), 2);
+    assert_eq!(
+        failure.to_string(),
+        "denied",
+        "repeated texts are listed once"
+    );
+}

@@ -88,6 +88,7 @@ fn label() -> impl Strategy<Value = String> {
         Just("q*".to_owned()),
         Just("[a-q]uay".to_owned()),
         Just("[".to_owned()),
+        Just(String::new()),
         "[a-c*]{1,3}",
     ]
 }

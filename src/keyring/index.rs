@@ -245,6 +245,9 @@ impl Layer {
                     .is_some_and(|c| c.matches_target(t, options.path_segment_boundaries))
             });
             hits.sort_unstable();
+            // A key can be reached by two probes: `*.` files its one literal (empty) label
+            // under the suffix "", which is also the zero-label suffix.
+            hits.dedup();
         }
         if hits.is_empty() && is_default_registry_match_with(image, options) {
             hits.extend_from_slice(&self.hub);

@@ -10,9 +10,11 @@ use super::KeyringOptions;
 use super::glob::{go_match, has_meta, is_valid_pattern};
 use super::gourl::{UrlError, parse_after_scheme, split_host_port};
 
-/// The longest registry key or image string kubepull parses, in bytes. Longer inputs are
-/// rejected (keys) or never match (images); real ones are well under 1 KiB.
-pub const MAX_PATTERN_LEN: usize = 64 * 1024;
+/// The longest registry key or image string kubepull parses, in bytes: 4 KiB. Longer keys
+/// are skipped with a warning and longer images match no key (the Docker Hub fallback still
+/// applies). The kubelet has no limit; real keys are well under 1 KiB, and the bound keeps
+/// Go's glob matching (quadratic in the label length at worst) cheap on hostile input.
+pub const MAX_PATTERN_LEN: usize = 4 * 1024;
 
 /// The key the Docker Hub fallback reads (`https://index.docker.io/v1/` normalised).
 pub const DOCKER_HUB_KEY: &str = "index.docker.io";
@@ -135,6 +137,8 @@ pub(crate) struct Compiled {
     pub(crate) path: Box<[u8]>,
     /// Every glob label is well formed.
     pub(crate) valid: bool,
+    /// Host names are compared ignoring ASCII case (`hostname` is lowercased).
+    fold_case: bool,
 }
 
 impl Compiled {
@@ -244,23 +248,20 @@ impl RegistryPattern {
 
     /// `URLsMatchStr(pattern, target)`: whether `target` (an image name without tag, such as
     /// `docker.io/library/nginx`, or any schemeless URL) matches. A target Go cannot parse
-    /// matches nothing.
+    /// matches nothing. Hosts compare case-sensitively unless the pattern was parsed with
+    /// [`KeyringOptions::case_insensitive_hosts`].
     pub fn matches(&self, target: &str) -> bool {
         self.matches_with(target, &KeyringOptions::FAITHFUL)
     }
 
-    /// [`RegistryPattern::matches`] with the matching options of `options`
-    /// ([`KeyringOptions::path_segment_boundaries`], [`KeyringOptions::case_insensitive_hosts`];
-    /// the latter must agree with how the pattern was parsed).
+    /// [`RegistryPattern::matches`] honouring [`KeyringOptions::path_segment_boundaries`].
+    /// (Case folding is fixed when the pattern is parsed.)
     pub fn matches_with(&self, target: &str, options: &KeyringOptions) -> bool {
-        Target::parse(target, options.case_insensitive_hosts)
-            .is_some_and(|t| self.matches_target(&t, options.path_segment_boundaries))
-    }
-
-    pub(crate) fn matches_target(&self, target: &Target<'_>, segment_paths: bool) -> bool {
-        self.compiled
-            .as_ref()
-            .is_some_and(|c| c.matches_target(target, segment_paths))
+        let Some(compiled) = &self.compiled else {
+            return false;
+        };
+        Target::parse(target, compiled.fold_case)
+            .is_some_and(|t| compiled.matches_target(&t, options.path_segment_boundaries))
     }
 }
 
@@ -321,6 +322,7 @@ pub(crate) fn compile(schemeless: &[u8], fold_case: bool) -> Result<Compiled, Ur
         label_count,
         glob_labels,
         valid,
+        fold_case,
     })
 }
 

@@ -12,8 +12,8 @@ use crate::{Reference, Secret};
 
 /// Where a credential came from.
 ///
-/// `Display` gives the form the CLI prints: `secret:NAMESPACE/NAME`, `node:PATH` or
-/// `provider:NAME`.
+/// `Display` gives the form the CLI prints: `secret:NAMESPACE/NAME` (`secret:NAME` when the
+/// namespace is unknown), `node:PATH` or `provider:NAME`.
 ///
 /// ```
 /// use kubepull::keyring::CredentialSource;
@@ -193,7 +193,7 @@ pub enum KeyringWarning {
     InvalidKey {
         /// Where the entry came from.
         source: CredentialSource,
-        /// The key as written, userinfo redacted.
+        /// The key as written, userinfo redacted, cut to 256 bytes.
         key: String,
         /// Why it did not parse.
         error: UrlError,
@@ -291,7 +291,7 @@ impl KeyringBuilder {
             }),
             Err(error) => self.warnings.push(KeyringWarning::InvalidKey {
                 source: (*source).clone(),
-                key: redact_key(key),
+                key: shorten(redact_key(key)),
                 error,
             }),
         }
@@ -361,6 +361,22 @@ impl KeyringBuilder {
             }
         }
     }
+}
+
+/// Keys quoted in warnings are cut to this many bytes.
+const MAX_QUOTED_KEY: usize = 256;
+
+/// Cuts a key for a message, at a character boundary.
+fn shorten(mut key: String) -> String {
+    if key.len() > MAX_QUOTED_KEY {
+        let mut end = MAX_QUOTED_KEY;
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        key.truncate(end);
+        key.push('…');
+    }
+    key
 }
 
 /// A key as written, with any `userinfo@` replaced by `[REDACTED]@`.
