@@ -489,6 +489,23 @@ impl Puller {
         .await
     }
 
+    /// `Client::fetch_manifest_digest` in kubelet order: the manifest's digest (from a `HEAD`
+    /// request's `Docker-Content-Digest`, else by hashing a `GET`), index not resolved.
+    ///
+    /// # Errors
+    ///
+    /// See [`Puller::try_each`].
+    pub async fn fetch_manifest_digest(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+    ) -> Result<Pulled<String>, PullError> {
+        self.try_each(image, candidates, |client, reference, auth| async move {
+            client.fetch_manifest_digest(&reference, &auth).await
+        })
+        .await
+    }
+
     /// `Client::pull` in kubelet order: manifest (index resolved with the platform selector),
     /// config and layers, which must have one of `accepted_media_types`.
     ///
@@ -750,6 +767,20 @@ mod tests {
         let (result, seen) = scripted(&keyring(&[]), vec![Ok("anon")]);
         assert_eq!(seen, [RegistryAuth::Anonymous]);
         assert!(result.unwrap().credential.is_none());
+    }
+
+    #[test]
+    fn pull_futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let keyring = keyring(&[("a", "bob", "x")]);
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let candidates = keyring.lookup(&image);
+        let puller = Puller::new(ClientConfig::default);
+        // Never polled: only the types are checked.
+        assert_send(&puller.pull_manifest(&image, &candidates));
+        assert_send(&puller.pull_image_manifest(&image, &candidates));
+        assert_send(&puller.fetch_manifest_digest(&image, &candidates));
+        assert_send(&puller.pull(&image, &candidates, &[]));
     }
 
     #[test]

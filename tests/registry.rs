@@ -173,6 +173,13 @@ async fn wrong_then_right_credential_succeeds_and_reports_the_second() {
     assert_eq!(pulled.failed[0].credential().map(|c| c.index), Some(0));
     assert_no_secret(&format!("{:?}", pulled.failed));
 
+    let digest = Puller::new(http_config)
+        .fetch_manifest_digest(&image, &candidates)
+        .await
+        .expect("digest with the second credential");
+    assert_eq!(digest.credential.map(|c| c.index), Some(1));
+    assert_eq!(digest.value, pulled.value.1);
+
     // The full pull takes the same path and brings the layer.
     let pulled = Puller::new(http_config)
         .pull(&image, &candidates, &[IMAGE_LAYER_MEDIA_TYPE])
