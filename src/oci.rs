@@ -416,9 +416,11 @@ type ConfigFactory = dyn Fn() -> ClientConfig + Send + Sync;
 ///
 /// Built from a `Fn() -> ClientConfig` factory (protocol, certificates, timeouts, proxies) and
 /// an optional [`PlatformSelector`] that, when set, replaces the factory's
-/// `platform_resolver` for index resolution.
+/// `platform_resolver` for index resolution. Cheap to clone (the factory and selector are
+/// shared).
+#[derive(Clone)]
 pub struct Puller {
-    config: Box<ConfigFactory>,
+    config: Arc<ConfigFactory>,
     platform: Option<Arc<dyn PlatformSelector>>,
 }
 
@@ -434,7 +436,7 @@ impl Puller {
     /// A puller whose clients are configured by `config` (called once per attempt).
     pub fn new(config: impl Fn() -> ClientConfig + Send + Sync + 'static) -> Puller {
         Puller {
-            config: Box::new(config),
+            config: Arc::new(config),
             platform: None,
         }
     }
