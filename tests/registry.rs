@@ -348,3 +348,24 @@ async fn one_shared_client_would_retry_the_first_credential() {
         "the shared client used the right credential: {second:?}"
     );
 }
+
+#[test]
+fn the_registry_is_killed_and_removed_when_a_test_panics() {
+    let seen = std::sync::Mutex::new(None);
+    let outcome = std::panic::catch_unwind(|| {
+        let Some(registry) = TestRegistry::start() else {
+            return;
+        };
+        *seen.lock().unwrap() = Some((registry.pid(), registry.dir().to_owned()));
+        panic!("a failing test");
+    });
+    let Some((pid, dir)) = seen.into_inner().unwrap() else {
+        return;
+    }; // skipped
+    assert!(outcome.is_err());
+    assert!(
+        !std::path::Path::new(&format!("/proc/{pid}")).exists(),
+        "registry {pid} still runs"
+    );
+    assert!(!dir.exists(), "{} was left behind", dir.display());
+}

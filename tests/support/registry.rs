@@ -86,6 +86,16 @@ impl TestRegistry {
         format!("127.0.0.1:{}", self.port)
     }
 
+    /// The registry process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The temporary directory (config, htpasswd file, storage, log).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Polls `GET /v2/` until the registry answers with an HTTP status (401 here, since auth
     /// is on). False when the process exited or the time ran out.
     fn wait_until_ready(&mut self) -> bool {
