@@ -448,13 +448,34 @@ impl Puller {
     }
 
     /// A fresh client: the factory's config with the platform selector installed.
-    pub fn client(&self) -> Client {
+    ///
+    /// # Errors
+    ///
+    /// The config cannot be turned into an HTTP client (a bad proxy URL or certificate).
+    /// Unlike `Client::new`, which then silently falls back to a default configuration (HTTPS,
+    /// no proxy), this reports the problem.
+    pub fn client(&self) -> Result<Client, OciDistributionError> {
         let mut config = (self.config)();
         if let Some(selector) = &self.platform {
             let selector = Arc::clone(selector);
             config.platform_resolver = Some(Box::new(move |entries| selector.select(entries)));
         }
-        Client::new(config)
+        Client::try_from(config)
+    }
+
+    /// One attempt: a fresh client, then `attempt`; a client that cannot be built fails the
+    /// attempt.
+    async fn attempt_with<T, F, Fut>(
+        &self,
+        attempt: &mut F,
+        reference: &oci_client::Reference,
+        auth: RegistryAuth,
+    ) -> Result<T, OciDistributionError>
+    where
+        F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
+        Fut: Future<Output = Result<T, OciDistributionError>>,
+    {
+        attempt(self.client()?, reference.clone(), auth).await
     }
 
     /// `Client::pull_manifest` in kubelet order: the manifest as stored (an image index is
@@ -537,7 +558,8 @@ impl Puller {
     /// the credentials failed.
     ///
     /// `attempt` receives the fresh client, oci-client's reference (see [`oci_reference`]) and
-    /// the attempt's auth (see [`registry_auth`]).
+    /// the attempt's auth (see [`registry_auth`]). A client that cannot be built from the
+    /// config (see [`Puller::client`]) fails its attempt without calling `attempt`.
     ///
     /// # Errors
     ///
@@ -555,7 +577,8 @@ impl Puller {
     {
         let reference = oci_reference(image)?;
         if candidates.is_empty() {
-            return match attempt(self.client(), reference, RegistryAuth::Anonymous).await {
+            let anonymous = RegistryAuth::Anonymous;
+            return match self.attempt_with(&mut attempt, &reference, anonymous).await {
                 Ok(value) => Ok(Pulled {
                     value,
                     credential: None,
@@ -570,7 +593,7 @@ impl Puller {
         let mut failures = Vec::new();
         for (index, &credential) in candidates.iter().enumerate() {
             let auth = registry_auth(credential);
-            match attempt(self.client(), reference.clone(), auth).await {
+            match self.attempt_with(&mut attempt, &reference, auth).await {
                 Ok(value) => {
                     return Ok(Pulled {
                         value,
@@ -769,6 +792,33 @@ mod tests {
         let (result, seen) = scripted(&keyring(&[]), vec![Ok("anon")]);
         assert_eq!(seen, [RegistryAuth::Anonymous]);
         assert!(result.unwrap().credential.is_none());
+    }
+
+    #[test]
+    fn a_config_that_cannot_build_a_client_fails_the_attempt() {
+        let bad_proxy = || ClientConfig {
+            https_proxy: Some("::not a proxy url".into()),
+            ..ClientConfig::default()
+        };
+        let puller = Puller::new(bad_proxy);
+        assert!(puller.client().is_err());
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut called = false;
+        let error = runtime
+            .block_on(puller.try_each(&image, &[], |_, _, _| {
+                called = true;
+                async { Ok(()) }
+            }))
+            .unwrap_err();
+        assert!(!called);
+        assert_eq!(error.attempts().len(), 1);
+        assert!(matches!(
+            error.attempts()[0].error(),
+            OciDistributionError::RequestError(_)
+        ));
     }
 
     #[test]
