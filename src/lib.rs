@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod go;
 mod secret;
 
 pub mod config;
@@ -34,6 +35,9 @@ pub mod fs;
 #[cfg(feature = "oci-client")]
 pub mod oci;
 
+pub use config::{AuthEntry, DockerConfig, KubeSecret};
+pub use platform::Platform;
+pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
 // The README's examples are compiled and run as doc tests.
