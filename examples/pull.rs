@@ -11,19 +11,18 @@
 //! `localhost:5000`). Prints which credential worked (source and user name, never the
 //! password), or every attempt's error.
 //!
-//! The Secret files are read with a minimal parser in this example (`data` → docker config →
-//! `auths` → username/password or `auth`); `kubepull::config::KubeSecret` is the exact
-//! implementation, Go JSON rules and all.
+//! Secret files are read with `kubepull::config::KubeSecret`, exactly as the kubelet reads
+//! pull secrets.
 
 use std::process::ExitCode;
 
-use base64::Engine as _;
+use kubepull::KubeSecret;
+use kubepull::Reference;
+use kubepull::config::{DOCKER_CONFIG_JSON_KEY, DOCKERCFG_KEY, DOCKERCFG_TYPE};
 use kubepull::keyring::{CredentialSource, Keyring, KeyringBuilder};
 use kubepull::oci::Puller;
 use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol};
 use kubepull::oci::oci_client::manifest::OciManifest;
-use kubepull::{Reference, Secret};
-use serde_json::Value;
 
 const USAGE: &str = "usage: pull IMAGE [--secret FILE]... [--insecure]";
 
@@ -121,55 +120,41 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Adds one Secret object's registry entries to the keyring (minimal parser, see above).
+/// Adds one Secret object's registry entries to the keyring, as the kubelet's
+/// `MakeDockerKeyring` does: secrets of other types are ignored, and data that does not parse
+/// is recorded so that building the keyring fails (the kubelet fails the pull).
 fn add_secret(builder: &mut KeyringBuilder, file: &str) -> Result<(), String> {
-    let text = std::fs::read(file).map_err(|e| e.to_string())?;
-    let secret: Value = serde_json::from_slice(&text).map_err(|e| format!("not JSON: {e}"))?;
-    let metadata = &secret["metadata"];
-    let field = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    let secret = KubeSecret::from_json(&bytes).map_err(|e| e.to_string())?;
     let source = CredentialSource::secret(
-        field(&metadata["namespace"]),
-        field(&metadata["name"]),
-        field(&metadata["uid"]),
+        secret.namespace.clone().unwrap_or_default(),
+        secret.name.clone(),
+        secret.uid.clone().unwrap_or_default(),
     );
-    let (data_key, wrapped) = match secret["type"].as_str() {
-        Some("kubernetes.io/dockerconfigjson") => (".dockerconfigjson", true),
-        Some("kubernetes.io/dockercfg") => (".dockercfg", false),
-        other => return Err(format!("type {other:?} is not a docker registry secret")),
-    };
-    let encoded = secret["data"][data_key]
-        .as_str()
-        .ok_or_else(|| format!("data[{data_key}] missing"))?;
-    let decoded = base64(encoded).ok_or_else(|| format!("data[{data_key}] is not base64"))?;
-    let config: Value = serde_json::from_slice(&decoded)
-        .map_err(|e| format!("data[{data_key}] is not JSON: {e}"))?;
-    let auths = if wrapped { &config["auths"] } else { &config };
-    let Some(auths) = auths.as_object() else {
-        return Ok(());
-    };
-    for (key, entry) in auths {
-        let mut username = field(&entry["username"]);
-        let mut password = Secret::new(field(&entry["password"]));
-        if let Some(auth) = entry["auth"].as_str().filter(|a| !a.is_empty()) {
-            let pair = base64(auth)
-                .and_then(|b| String::from_utf8(b).ok())
-                .ok_or_else(|| format!("the auth field for {key:?} is not base64 user:password"))?;
-            let (user, pass) = pair
-                .split_once(':')
-                .ok_or_else(|| format!("the auth field for {key:?} has no colon"))?;
-            username = user.to_owned();
-            password = Secret::new(pass);
+    match secret.docker_config() {
+        Ok(Some(config)) => {
+            for (key, entry) in config.iter() {
+                builder.add_with_email(
+                    &source,
+                    key,
+                    &entry.username,
+                    entry.password.clone(),
+                    &entry.email,
+                );
+            }
         }
-        builder.add(&source, key, &username, password);
+        Ok(None) => eprintln!(
+            "warning: {file}: a secret of type {:?} holds no registry credentials; the kubelet ignores it",
+            secret.secret_type
+        ),
+        Err(error) => {
+            let data_key = if secret.secret_type == DOCKERCFG_TYPE {
+                DOCKERCFG_KEY
+            } else {
+                DOCKER_CONFIG_JSON_KEY
+            };
+            builder.add_malformed_secret(&source, data_key, error);
+        }
     }
     Ok(())
-}
-
-/// Standard base64, padded or not (what the kubelet accepts).
-fn base64(text: &str) -> Option<Vec<u8>> {
-    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-    STANDARD
-        .decode(text.trim())
-        .or_else(|_| STANDARD_NO_PAD.decode(text.trim()))
-        .ok()
 }
