@@ -24,8 +24,9 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use kubepull::Secret;
 //! use kubepull::keyring::{CredentialSource, Keyring};
-//! use kubepull::oci::{ExactPlatform, Puller};
+//! use kubepull::oci::Puller;
 //! use kubepull::oci::oci_client::client::ClientConfig;
+//! use kubepull::platform::{Matcher, Platform};
 //!
 //! let secret = CredentialSource::secret("default", "regcred", "uid-1");
 //! let mut builder = Keyring::builder();
@@ -33,8 +34,8 @@
 //! let keyring = builder.build()?;
 //!
 //! let image: kubepull::Reference = "registry.example.com/team/app:1.0".parse()?;
-//! let puller = Puller::new(ClientConfig::default)
-//!     .with_platform(ExactPlatform::new("linux", "amd64"));
+//! let host: Platform = "linux/arm64".parse()?; // the node's platform, never read from the machine
+//! let puller = Puller::new(ClientConfig::default).with_platform(Matcher::only(&host));
 //! let pulled = puller.pull_image_manifest(&image, &keyring.lookup(&image)).await?;
 //! if let Some(used) = &pulled.credential {
 //!     println!("pulled {} with {}", pulled.value.1, used); // never prints the password
@@ -151,8 +152,24 @@ pub fn oci_reference(image: &Reference) -> Result<oci_client::Reference, PullErr
 /// matching. Given the index's entries, return the digest of the manifest to pull, or `None`
 /// when nothing fits.
 ///
-/// Closures `Fn(&[ImageIndexEntry]) -> Option<String>` implement it, as do oci-client's own
-/// resolvers (`oci_client::client::linux_amd64_resolver`, …) and [`ExactPlatform`].
+/// Implemented by [`crate::platform::Matcher`] (containerd's matching and ordering, what a
+/// kubelet's runtime does), by closures `Fn(&[ImageIndexEntry]) -> Option<String>`, which
+/// includes oci-client's own resolvers (`oci_client::client::linux_amd64_resolver`, …), and by
+/// [`ExactPlatform`].
+///
+/// ```
+/// use kubepull::oci::PlatformSelector;
+/// use kubepull::oci::oci_client::manifest::ImageIndexEntry;
+/// use kubepull::platform::{Matcher, Platform};
+///
+/// let entries: Vec<ImageIndexEntry> = serde_json::from_str(r#"[
+///   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:v6","size":1,
+///    "platform":{"os":"linux","architecture":"arm","variant":"v6"}}]"#)?;
+/// // An arm/v7 host runs the arm/v6 image (containerd's fallback).
+/// let host: Platform = "linux/arm/v7".parse()?;
+/// assert_eq!(Matcher::only(&host).select(&entries).as_deref(), Some("sha256:v6"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait PlatformSelector: Send + Sync + 'static {
     /// The digest of the chosen entry.
     fn select(&self, entries: &[ImageIndexEntry]) -> Option<String>;
@@ -170,7 +187,7 @@ where
 /// The simplest [`PlatformSelector`]: the first entry whose `os` and `architecture` are
 /// exactly the given strings (and whose `variant` is, when one is given). No normalisation
 /// and no fallback (`arm64` does not match `aarch64`, `arm/v7` does not fall back to `v6`);
-/// containerd's matching lives in [`crate::platform`].
+/// prefer [`crate::platform::Matcher`], which matches as containerd does.
 ///
 /// ```
 /// use kubepull::oci::{ExactPlatform, PlatformSelector};
@@ -224,6 +241,37 @@ impl PlatformSelector for ExactPlatform {
                 })
             })
             .map(|entry| entry.digest.clone())
+    }
+}
+
+/// containerd's selection ([`crate::platform::ImageIndex::select`]): the best entry that
+/// declares a platform the matcher accepts, e.g. `Matcher::only(&host)` with its `arm/v7` →
+/// `v6` and `arm64` → `arm` fallbacks.
+impl PlatformSelector for crate::platform::Matcher {
+    fn select(&self, entries: &[ImageIndexEntry]) -> Option<String> {
+        let index = crate::platform::ImageIndex {
+            manifests: entries.iter().map(descriptor).collect(),
+            ..crate::platform::ImageIndex::default()
+        };
+        index.select(self).map(|d| d.digest.clone())
+    }
+}
+
+/// An oci-client index entry as a `kubepull::platform` descriptor (absent fields empty).
+fn descriptor(entry: &ImageIndexEntry) -> crate::platform::Descriptor {
+    crate::platform::Descriptor {
+        media_type: entry.media_type.clone(),
+        size: entry.size,
+        digest: entry.digest.clone(),
+        platform: entry.platform.as_ref().map(|p| crate::platform::Platform {
+            os: p.os.to_string(),
+            architecture: p.architecture.to_string(),
+            variant: p.variant.clone().unwrap_or_default(),
+            os_version: p.os_version.clone().unwrap_or_default(),
+            os_features: p.os_features.clone().unwrap_or_default(),
+            features: p.features.clone().unwrap_or_default(),
+        }),
+        ..crate::platform::Descriptor::default()
     }
 }
 
@@ -833,6 +881,56 @@ mod tests {
         assert_send(&puller.pull_image_manifest(&image, &candidates));
         assert_send(&puller.fetch_manifest_digest(&image, &candidates));
         assert_send(&puller.pull(&image, &candidates, &[]));
+    }
+
+    #[test]
+    fn platform_matcher_selects_like_containerd() {
+        use crate::platform::{Matcher, Platform};
+        let table = [
+            ("amd64", None, "sha256:amd64"),
+            ("386", None, "sha256:386"),
+            ("arm", Some("v6"), "sha256:armv6"),
+            ("arm", Some("v7"), "sha256:armv7"),
+            ("arm64", Some("v8"), "sha256:arm64"),
+            ("ppc64le", None, "sha256:ppc"),
+            ("s390x", None, "sha256:s390x"),
+            ("riscv64", None, "sha256:riscv"),
+        ];
+        let entries: Vec<ImageIndexEntry> = table
+            .iter()
+            .map(|(arch, variant, digest)| {
+                serde_json::from_value(serde_json::json!({
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1,
+                    "digest": digest,
+                    "platform": {"os": "linux", "architecture": arch, "variant": variant},
+                }))
+                .unwrap()
+            })
+            .collect();
+        let select = |spec: &str| {
+            let host: Platform = spec.parse().unwrap();
+            Matcher::only(&host).select(&entries)
+        };
+        assert_eq!(select("linux/amd64").as_deref(), Some("sha256:amd64"));
+        assert_eq!(select("linux/386").as_deref(), Some("sha256:386"));
+        assert_eq!(select("linux/arm64").as_deref(), Some("sha256:arm64"));
+        assert_eq!(select("linux/arm/v7").as_deref(), Some("sha256:armv7"));
+        assert_eq!(select("linux/arm/v6").as_deref(), Some("sha256:armv6"));
+        assert_eq!(select("linux/ppc64le").as_deref(), Some("sha256:ppc"));
+        assert_eq!(select("linux/s390x").as_deref(), Some("sha256:s390x"));
+        assert_eq!(select("linux/riscv64").as_deref(), Some("sha256:riscv"));
+        assert_eq!(select("windows/amd64"), None);
+        // arm/v7 falls back to v6 when v7 is missing.
+        let without_v7: Vec<_> = entries
+            .iter()
+            .filter(|e| e.digest != "sha256:armv7")
+            .cloned()
+            .collect();
+        let host: Platform = "linux/arm/v7".parse().unwrap();
+        assert_eq!(
+            Matcher::only(&host).select(&without_v7).as_deref(),
+            Some("sha256:armv6")
+        );
     }
 
     #[test]

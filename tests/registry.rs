@@ -19,6 +19,7 @@ use kubepull::oci::oci_client::manifest::{
 use kubepull::oci::oci_client::secrets::RegistryAuth;
 use kubepull::oci::oci_client::{Client, Reference as OciReference};
 use kubepull::oci::{ExactPlatform, PullError, PullErrorKind, Puller, UsedCredential};
+use kubepull::platform::{Matcher, Platform};
 use kubepull::{Reference, Secret};
 use support::{PASSWORD, TestRegistry, USER};
 
@@ -303,6 +304,16 @@ async fn oci_index_resolves_per_platform() {
             .unwrap_or_else(|e| panic!("{arch}: {e}"));
         assert_eq!(&pulled.value.1, expected, "{arch}");
         assert_eq!(pulled.credential.map(|c| c.index), Some(0));
+    }
+    // containerd's matching through kubepull::platform: `aarch64` normalises to arm64.
+    for (spec, expected) in [("linux/x86_64", &amd64), ("linux/aarch64", &arm64)] {
+        let host: Platform = spec.parse().unwrap();
+        let pulled = Puller::new(http_config)
+            .with_platform(Matcher::only(&host))
+            .pull_image_manifest(&image, &candidates)
+            .await
+            .unwrap_or_else(|e| panic!("{spec}: {e}"));
+        assert_eq!(&pulled.value.1, expected, "{spec}");
     }
 
     // A closure is a selector too; nothing matching fails the attempt.
