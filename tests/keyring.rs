@@ -457,3 +457,32 @@ fn async_attempts_follow_the_same_loop() {
         "repeated texts are listed once"
     );
 }
+
+#[test]
+fn credential_hash_vectors() {
+    // §8.18 #181 and #182: the KEP-2535 hash of a keyring credential.
+    let source = CredentialSource::secret("default", "s", "uid");
+    let mut builder = Keyring::builder();
+    builder.add(&source, "a.io", "user", Secret::new("password"));
+    builder.add_with_email(&source, "b.io", "foo", Secret::new("bar"), "foo@bar.baz");
+    let keyring = builder.build().unwrap();
+    let hash = |image: &str| keyring.lookup_str(image)[0].credential_hash();
+    assert_eq!(
+        hash("a.io/x"),
+        "a55436fc140d516560d072c5fe8700385ce9f41629abf65c1edcbcb39fac691d"
+    );
+    assert_eq!(
+        hash("b.io/x"),
+        "ecbd0905d2154d4c2569fcb97186ee08a2c2424001e5b2e6bbdb80bbd4f04f1b"
+    );
+}
+
+#[test]
+fn keyring_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Keyring>();
+    assert_send_sync::<Credential>();
+    assert_send_sync::<RegistryPattern>();
+    assert_send_sync::<kubepull::keyring::KeyringBuilder>();
+    assert_send_sync::<kubepull::keyring::KeyringError>();
+}

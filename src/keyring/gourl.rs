@@ -328,38 +328,27 @@ pub(crate) fn decode_rune(s: &[u8]) -> (char, usize) {
     }
 }
 
-/// Go's `strconv.Quote` over bytes: printable characters kept, the rest escaped, invalid
-/// UTF-8 as `\xNN`. "Printable" is approximated as "not a control character".
-pub(crate) fn go_quote(s: &[u8]) -> String {
+/// Go's `strconv.Quote` over bytes: [`crate::go::quote`] for the valid UTF-8 runs, `\xNN`
+/// for each byte that is not valid UTF-8 (hosts and paths decode `%XX` into any byte).
+pub(crate) fn go_quote(mut s: &[u8]) -> String {
     use fmt::Write;
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    let mut i = 0;
-    while i < s.len() {
-        let (c, width) = decode_rune(&s[i..]);
-        if c == char::REPLACEMENT_CHARACTER && width == 1 {
-            let _ = write!(out, "\\x{:02x}", s[i]);
-            i += 1;
-            continue;
-        }
-        i += width;
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
+    while !s.is_empty() {
+        let (valid, rest) = match std::str::from_utf8(s) {
+            Ok(text) => (text, &b""[..]),
+            Err(e) => {
+                let (head, tail) = s.split_at(e.valid_up_to());
+                (std::str::from_utf8(head).unwrap_or_default(), tail)
             }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+        };
+        let quoted = crate::go::quote(valid);
+        out.push_str(&quoted[1..quoted.len() - 1]);
+        if let Some((&bad, tail)) = rest.split_first() {
+            let _ = write!(out, "\\x{bad:02x}");
+            s = tail;
+        } else {
+            s = rest;
         }
     }
     out.push('"');

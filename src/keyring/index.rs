@@ -131,6 +131,15 @@ struct Entry {
     credentials: Vec<Credential>,
 }
 
+/// The first 16 bytes of a key as a big-endian number (zero-padded), which orders like the
+/// bytes themselves (ties are broken on the whole key).
+fn prefix(key: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(bytes)
+}
+
 /// An indexed `BasicDockerKeyring`.
 #[derive(Default)]
 pub(crate) struct Layer {
@@ -149,9 +158,19 @@ impl Layer {
     pub(crate) fn build(credentials: Vec<Credential>, options: &KeyringOptions) -> Layer {
         // Go's index: keys deduplicated and sorted in reverse byte order. Ties keep the order
         // of addition, which is the order of a key's credentials.
-        let mut order: Vec<usize> = (0..credentials.len()).collect();
-        order
-            .sort_unstable_by(|&a, &b| credentials[b].key.cmp(&credentials[a].key).then(a.cmp(&b)));
+        let order: Vec<usize> = {
+            // Sort (first 16 bytes, bytes, position) so most comparisons touch neither the
+            // credential nor the key's heap block.
+            let mut keyed: Vec<(u128, &[u8], usize)> = credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (prefix(c.key.as_bytes()), c.key.as_bytes(), i))
+                .collect();
+            keyed.sort_unstable_by(|a, b| {
+                b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then(a.2.cmp(&b.2))
+            });
+            keyed.into_iter().map(|(_, _, i)| i).collect()
+        };
         let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
 
         let mut layer = Layer::default();

@@ -11,6 +11,20 @@
 //! * [`effective_pull_secrets`]: the ServiceAccount admission rule.
 //! * [`KeyringOptions`]: opt-in hardening; the default is exactly the kubelet.
 //!
+//! # Fidelity notes
+//!
+//! * Keys go through Go's `url.Parse` twice, as in the kubelet (once when added, once more
+//!   at every lookup; here once, at build): a key Go rejects is skipped with the kubelet's
+//!   log line as a [`KeyringWarning`], and a normalised key that no longer parses matches
+//!   nothing. Because of the URL parser, `?` in a key starts the query and `\`, `^` are not
+//!   accepted in hosts, so only `*` and `[...]` classes are usable as globs.
+//! * Secrets, the node config and the providers are three separate keyrings concatenated in
+//!   that order (`UnionDockerKeyring`): key specificity orders credentials only within one
+//!   kind, and each kind applies the Docker Hub fallback on its own.
+//! * Within one pull secret, two keys that normalise to the same key keep the config's
+//!   iteration order (sorted keys); upstream the order is Go's random map order.
+//! * Keys and images longer than [`MAX_PATTERN_LEN`] are refused (a kubepull limit).
+//!
 //! ```
 //! use kubepull::Secret;
 //! use kubepull::keyring::{CredentialSource, Keyring};
@@ -31,6 +45,7 @@ mod index;
 mod options;
 mod pattern;
 mod ring;
+mod secrets;
 mod service_account;
 
 pub use attempt::{

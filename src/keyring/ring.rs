@@ -134,6 +134,12 @@ impl Credential {
     pub fn source(&self) -> &CredentialSource {
         &self.source
     }
+
+    /// The kubelet's `AuthConfigHash` of this credential (KEP-2535): SHA-256 of the JSON of
+    /// username, password and email, as [`crate::verify::credential_hash`] computes it.
+    pub fn credential_hash(&self) -> String {
+        crate::verify::credential_hash(&self.username, &self.password, &self.email)
+    }
 }
 
 /// The keyring could not be built; the kubelet fails the pull with this error.
