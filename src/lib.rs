@@ -32,6 +32,9 @@ pub mod verify;
 #[cfg(feature = "fs")]
 pub mod fs;
 
+#[cfg(feature = "oci-client")]
+pub mod oci;
+
 pub use config::{AuthEntry, DockerConfig, KubeSecret};
 pub use platform::Platform;
 pub use policy::PullPolicy;
