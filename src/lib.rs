@@ -15,7 +15,7 @@
 //! What the kubelet does between an image string and a pull, each part checked against the Go
 //! code it reproduces:
 //!
-//! * [`reference`]: parsing and normalising image references (distribution/reference v0.6,
+//! * [`reference`](mod@reference): parsing and normalising image references (distribution/reference v0.6,
 //!   docker/distribution 2.8 as an option), with Go's error texts.
 //! * [`policy`]: pull-policy defaulting, the kubelet's pull decision with its errors and
 //!   events, pull back-off, the `AlwaysPullImages` admission plugin.
