@@ -24,12 +24,16 @@ pub mod config;
 pub mod keyring;
 pub mod platform;
 pub mod policy;
+pub mod provider;
 pub mod reference;
 pub mod searchpath;
 pub mod verify;
 
 #[cfg(feature = "fs")]
 pub mod fs;
+
+#[cfg(feature = "exec")]
+pub mod exec;
 
 pub use reference::{Digest, Reference};
 
