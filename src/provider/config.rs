@@ -306,11 +306,14 @@ pub(crate) fn syntax_message(e: &serde_json::Error) -> String {
     format!("{what} at line {} column {}", e.line(), e.column())
 }
 
+/// The anonymous struct Go's GVK sniffing decodes into, as `%v` prints its type.
+pub(crate) const FIND_KIND_TYPE: &str = r#"struct { APIVersion string "json:\"apiVersion,omitempty\""; Kind string "json:\"kind,omitempty\"" }"#;
+
 fn decode_config(node: &Node) -> Result<CredentialProviderConfig, ProviderError> {
     let decode_error = |m: String| ProviderError::new(ProviderErrorKind::Decode, m);
     let Node::Object(members) = node else {
         return Err(decode_error(format!(
-            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}",
+            "couldn't get version/kind; json parse error: json: cannot unmarshal {} into Go value of type {FIND_KIND_TYPE}",
             node.go_kind()
         )));
     };
@@ -351,11 +354,11 @@ fn decode_config(node: &Node) -> Result<CredentialProviderConfig, ProviderError>
     let top = d
         .object(node, "", &["kind", "apiVersion", "providers"], "", "", "")
         .unwrap_or_default();
-    for (key, value) in top {
-        if key != "providers" {
+    for member in top {
+        if !d.member_error(&member) || member.key != "providers" {
             continue;
         }
-        match value {
+        match member.value {
             Node::Null => config.providers.clear(),
             Node::Array(items) => {
                 config.providers = items
@@ -415,8 +418,12 @@ fn decode_provider(
     ) else {
         return provider;
     };
-    for (key, value) in members {
-        match key {
+    for member in members {
+        if !d.member_error(&member) {
+            continue;
+        }
+        let value = member.value;
+        match member.key {
             "name" => provider.name = d.string(value, S, "providers.name"),
             "apiVersion" => provider.api_version = d.string(value, S, "providers.apiVersion"),
             "matchImages" => {
@@ -460,8 +467,12 @@ fn decode_provider(
                                     &format!("{package}.ExecEnvVar"),
                                 )
                                 .unwrap_or_default();
-                            for (k, v) in members {
-                                match k {
+                            for m in members {
+                                if !d.member_error(&m) {
+                                    continue;
+                                }
+                                let v = m.value;
+                                match m.key {
                                     "name" => {
                                         var.name = d.string(v, "ExecEnvVar", "providers.env.name")
                                     }
@@ -504,7 +515,11 @@ fn decode_provider(
                 );
                 let Some(members) = members else { continue };
                 let mut attributes = ServiceAccountTokenAttributes::default();
-                for (k, v) in members {
+                for m in members {
+                    if !d.member_error(&m) {
+                        continue;
+                    }
+                    let (k, v) = (m.key, m.value);
                     let field = format!("providers.tokenAttributes.{k}");
                     match k {
                         "serviceAccountTokenAudience" => {

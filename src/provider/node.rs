@@ -111,6 +111,14 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// One member of an object being decoded.
+pub(crate) struct Member<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) value: &'a Node,
+    known: bool,
+    error: Option<String>,
+}
+
 /// Collects the errors of a strict decode: the first type error (fatal in Go, reported
 /// alone) and every strict error (reported only when nothing else failed).
 #[derive(Default)]
@@ -152,9 +160,11 @@ impl StrictDecoder {
         }
     }
 
-    /// The members of an object whose field names are `known` (case-sensitive), in document
-    /// order; unknown and repeated names become strict errors under `path`. `None` (after
-    /// recording a type error) when the node is not an object; `Some(empty)` for `null`.
+    /// The members of an object, in document order. A member whose name is not in `known`
+    /// (case-sensitive) or repeats an earlier one carries its strict error; the caller
+    /// reports it with [`StrictDecoder::member_error`] when it reaches the member, so errors
+    /// come out in document order as Go's do. `None` (after recording a type error) when the
+    /// node is not an object; `Some(empty)` for `null`.
     pub(crate) fn object<'a>(
         &mut self,
         node: &'a Node,
@@ -163,7 +173,7 @@ impl StrictDecoder {
         go_struct: &str,
         field: &str,
         go_type: &str,
-    ) -> Option<Vec<(&'a str, &'a Node)>> {
+    ) -> Option<Vec<Member<'a>>> {
         let members = match node {
             Node::Object(members) => members,
             Node::Null => return Some(Vec::new()),
@@ -180,20 +190,40 @@ impl StrictDecoder {
             } else {
                 format!("{path}.{key}")
             };
-            if !known.contains(&key.as_str()) {
-                self.strict_error(format!("unknown field {}", super::gojson::go_quote(&full)));
-                continue;
-            }
-            if seen.contains(&key.as_str()) {
-                self.strict_error(format!(
-                    "duplicate field {}",
-                    super::gojson::go_quote(&full)
-                ));
-            }
+            let (known, error) = if !known.contains(&key.as_str()) {
+                (
+                    false,
+                    Some(format!("unknown field {}", super::gojson::go_quote(&full))),
+                )
+            } else if seen.contains(&key.as_str()) {
+                (
+                    true,
+                    Some(format!(
+                        "duplicate field {}",
+                        super::gojson::go_quote(&full)
+                    )),
+                )
+            } else {
+                (true, None)
+            };
             seen.push(key);
-            out.push((key.as_str(), value));
+            out.push(Member {
+                key: key.as_str(),
+                value,
+                known,
+                error,
+            });
         }
         Some(out)
+    }
+
+    /// Records a member's strict error; `true` when the member is known and should be
+    /// decoded.
+    pub(crate) fn member_error(&mut self, member: &Member<'_>) -> bool {
+        if let Some(error) = &member.error {
+            self.strict_error(error.clone());
+        }
+        member.known
     }
 
     /// A string field: `null` reads as `""` (Go leaves the zero value).

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::config::{PLUGIN_API_VERSIONS, syntax_message};
+use super::config::{FIND_KIND_TYPE, PLUGIN_API_VERSIONS, syntax_message};
 use super::duration::GoDuration;
 use super::gojson::go_quote;
 use super::{MAX_DOCUMENT_LEN, ProviderError, ProviderErrorKind, RESPONSE_KIND};
@@ -141,7 +141,10 @@ impl CredentialProviderResponse {
         let sniff: Sniff = serde_json::from_slice(bytes).map_err(|e| {
             ProviderError::new(
                 ProviderErrorKind::Syntax,
-                format!("error reading GVK from response: {}", sniff_message(&e)),
+                format!(
+                    "error reading GVK from response: couldn't get version/kind; json parse error: {}",
+                    sniff_message(&e, bytes)
+                ),
             )
         })?;
         let actual = group_version_string(&sniff.api_version).map_err(|m| {
@@ -219,16 +222,22 @@ fn group_version_string(api_version: &str) -> Result<String, String> {
     }
 }
 
-fn sniff_message(e: &serde_json::Error) -> String {
-    if e.classify() == serde_json::error::Category::Data {
-        format!(
-            "json: cannot unmarshal a non-string apiVersion or kind at line {} column {}",
-            e.line(),
-            e.column()
-        )
-    } else {
-        syntax_message(e)
+fn sniff_message(e: &serde_json::Error, bytes: &[u8]) -> String {
+    if e.classify() != serde_json::error::Category::Data {
+        return syntax_message(e);
     }
+    let kind = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {
+            return "json: cannot unmarshal a non-string into Go struct field .apiVersion of type string"
+                .to_owned();
+        }
+        Some(b'[') => "array",
+        Some(b'"') => "string",
+        Some(b't' | b'f') => "bool",
+        Some(b'n') => "null",
+        _ => "number",
+    };
+    format!("json: cannot unmarshal {kind} into Go value of type {FIND_KIND_TYPE}")
 }
 
 /// Go's `findKind` sniff: only `apiVersion` and `kind`, matched case-insensitively, last
