@@ -74,7 +74,10 @@ esac
     })
 }
 
-fn config(providers: &[(&str, &[&str], &[(&str, &str)])]) -> CredentialProviderConfig {
+/// A provider in the test config: name, args, env.
+type ProviderSpec<'a> = (&'a str, &'a [&'a str], &'a [(&'a str, &'a str)]);
+
+fn config(providers: &[ProviderSpec<'_>]) -> CredentialProviderConfig {
     let providers: Vec<serde_json::Value> = providers
         .iter()
         .map(|(name, args, env)| {
