@@ -1,1 +1,82 @@
-//! Reading node credential files from disk (feature `fs`). Placeholder.
+//! Reading the node credential search path from disk (feature `fs`).
+//!
+//! A thin layer over [`crate::searchpath`]: the working directory is the process's current
+//! directory at call time and the home directory is `$HOME`, as in the kubelet. Files are
+//! read with a size cap of [`MAX_CONFIG_BYTES`]; a larger
+//! file counts as invalid and the search moves on. Only regular files are read (a FIFO
+//! named `config.json` would block Go's reader forever; here it is skipped as unreadable).
+//!
+//! ```no_run
+//! let config = kubepull::fs::node_config();
+//! for (key, entry) in config.iter() {
+//!     println!("{key}: {}", entry.username);
+//! }
+//! ```
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::config::{DockerConfig, MAX_CONFIG_BYTES};
+use crate::searchpath::{DEFAULT_ROOT_DIR, Resolved, SearchPath, SearchPathError};
+
+/// Reads one file for the search: `Ok(None)` if it does not exist, at most
+/// `MAX_CONFIG_BYTES + 1` bytes otherwise (so an oversized file fails to parse).
+///
+/// # Errors
+///
+/// Any I/O error except "not found", and `InvalidInput` for something that is not a regular
+/// file.
+pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
+
+/// The search path of this process: `root_dir`, the current directory (now), and `$HOME`.
+/// When the current directory cannot be determined, the candidates that need it are left
+/// out, as the kubelet skips them.
+pub fn search_path(root_dir: impl AsRef<Path>) -> SearchPath {
+    let home = std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from);
+    match std::env::current_dir() {
+        Ok(working_dir) => SearchPath::new(root_dir, working_dir, home),
+        Err(_) => SearchPath::without_working_dir(root_dir, home),
+    }
+}
+
+/// Searches the disk from `root_dir` (the kubelet's `--root-dir`) as the kubelet does.
+///
+/// # Errors
+///
+/// [`SearchPathError`] when no valid file exists.
+pub fn resolve(root_dir: impl AsRef<Path>) -> Result<Resolved, SearchPathError> {
+    search_path(root_dir).resolve(read_capped)
+}
+
+/// The node keyring's input: the config from the default root dir (`/var/lib/kubelet`),
+/// or an empty config when nothing valid is found, exactly as the kubelet's default
+/// provider behaves.
+pub fn node_config() -> DockerConfig {
+    node_config_from(DEFAULT_ROOT_DIR)
+}
+
+/// [`node_config`] with another root dir.
+pub fn node_config_from(root_dir: impl AsRef<Path>) -> DockerConfig {
+    resolve(root_dir)
+        .map(|found| found.config)
+        .unwrap_or_default()
+}

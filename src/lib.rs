@@ -35,6 +35,9 @@ pub mod fs;
 #[cfg(feature = "exec")]
 pub mod exec;
 
+pub use config::{AuthEntry, DockerConfig, KubeSecret};
+pub use platform::Platform;
+pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
 
 // The README's examples are compiled and run as doc tests.
