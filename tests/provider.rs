@@ -852,3 +852,40 @@ fn credential_helper_protocol() {
     );
     assert!(!format!("{stored:?}").contains("refresh"));
 }
+
+#[test]
+fn docker_cli_resolution_over_a_config_file() {
+    use kubepull::config::DockerConfigJson;
+    use kubepull::provider::helper::resolve_docker_cli_config;
+    for case in json("docker_cli.json").as_array().unwrap() {
+        let mut doc = serde_json::json!({
+            "auths": case["auths"].as_array().unwrap().iter()
+                .map(|k| (k.as_str().unwrap().to_owned(), serde_json::json!({"auth": "dTpw"})))
+                .collect::<serde_json::Map<_, _>>(),
+            "credHelpers": case["credHelpers"],
+        });
+        if let Some(store) = str_of(case, "credsStore") {
+            doc["credsStore"] = Value::from(store);
+        }
+        let config = DockerConfigJson::from_slice(&serde_json::to_vec(&doc).unwrap()).unwrap();
+        let host = str_of(case, "host").unwrap();
+        let helpers: BTreeMap<String, String> =
+            serde_json::from_value(case["credHelpers"].clone()).unwrap();
+        let auths: Vec<&str> = case["auths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            resolve_docker_cli_config(host, &config),
+            resolve_docker_cli(
+                host,
+                &helpers,
+                str_of(case, "credsStore"),
+                auths.iter().copied()
+            ),
+            "{case}"
+        );
+    }
+}

@@ -75,23 +75,38 @@ pub fn run(args: &[String]) -> ExitCode {
     let bin_dir = bin_dir.unwrap_or_else(|| {
         std::path::Path::new(config_path)
             .parent()
-            .map(|p| if p.as_os_str().is_empty() { ".".into() } else { p.to_path_buf() })
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    ".".into()
+                } else {
+                    p.to_path_buf()
+                }
+            })
             .unwrap_or_else(|| ".".into())
     });
     let providers = match CredentialProviders::new(config, bin_dir) {
         Ok(providers) => providers,
-        Err(e) => return fail(format!("failed to validate credential provider config: {e}")),
+        Err(e) => {
+            return fail(format!(
+                "failed to validate credential provider config: {e}"
+            ));
+        }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
     let outcomes = runtime.block_on(providers.provide(&repository));
-    let credentials = kubepull::provider::credentials_from_responses(
-        outcomes
-            .iter()
-            .filter_map(|o| o.result.as_ref().ok().map(|auth| (o.provider.as_str(), auth))),
-    );
+    let credentials =
+        kubepull::provider::credentials_from_responses(outcomes.iter().filter_map(|o| {
+            o.result
+                .as_ref()
+                .ok()
+                .map(|auth| (o.provider.as_str(), auth))
+        }));
     if json_output {
         let providers: Vec<_> = outcomes
             .iter()
@@ -125,7 +140,12 @@ pub fn run(args: &[String]) -> ExitCode {
             }
         }
         for c in &credentials {
-            println!("  {}  {}  password [REDACTED]  ({})", c.key, c.username, c.source());
+            println!(
+                "  {}  {}  password [REDACTED]  ({})",
+                c.key,
+                c.username,
+                c.source()
+            );
         }
     }
     ExitCode::SUCCESS

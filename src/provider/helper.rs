@@ -368,3 +368,29 @@ pub fn resolve_docker_cli<'a>(
             key: k.to_owned(),
         })
 }
+
+/// [`resolve_docker_cli`] over a parsed `~/.docker/config.json`: its `credHelpers`,
+/// `credsStore` and `auths` keys. The answer says which helper to run or which `auths` entry
+/// applies (`config.auths.get(key)`); the kubelet would use neither helpers nor this order.
+///
+/// ```
+/// use kubepull::config::DockerConfigJson;
+/// use kubepull::provider::helper::{DockerCliResolution, resolve_docker_cli_config};
+///
+/// let config = DockerConfigJson::from_slice(br#"{"auths":{"https://index.docker.io/v1/":{"auth":"dTpw"}},
+///                                              "credHelpers":{"gcr.io":"gcloud"}}"#).unwrap();
+/// assert_eq!(resolve_docker_cli_config("docker.io", &config),
+///            DockerCliResolution::Auths { key: "https://index.docker.io/v1/".into() });
+/// assert!(matches!(resolve_docker_cli_config("gcr.io", &config), DockerCliResolution::Helper { .. }));
+/// ```
+pub fn resolve_docker_cli_config(
+    host: &str,
+    config: &crate::config::DockerConfigJson,
+) -> DockerCliResolution {
+    resolve_docker_cli(
+        host,
+        &config.cred_helpers,
+        config.creds_store.as_deref(),
+        config.auths.iter().map(|(key, _)| key),
+    )
+}
