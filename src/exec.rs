@@ -102,10 +102,9 @@ impl From<ProviderError> for ExecError {
     }
 }
 
-/// What one process run produced.
+/// What one successful process run produced (stderr is only used in errors).
 struct Output {
     stdout: Vec<u8>,
-    stderr: Vec<u8>,
 }
 
 /// Why one process run failed, before it is worded for the kubelet or docker.
@@ -229,10 +228,7 @@ async fn run_process(
                     Vec::new(),
                 ));
             }
-            Ok(Output {
-                stdout: out,
-                stderr: err,
-            })
+            Ok(Output { stdout: out })
         }
     }
 }
@@ -334,21 +330,13 @@ impl PluginRunner {
         provider: &CredentialProvider,
         request: &CredentialProviderRequest,
     ) -> Result<CredentialProviderResponse, ExecError> {
-        let flight_key = if request.service_account_token.is_some() {
-            let account = crate::provider::ServiceAccount {
-                namespace: String::new(),
-                name: String::new(),
-                uid: String::new(),
-                annotations: Default::default(),
-                token: request.service_account_token.clone().unwrap_or_default(),
-            };
-            singleflight_key(
-                &request.image,
-                Some((&account, &request.service_account_annotations)),
-            )?
-        } else {
-            singleflight_key(&request.image, None)?
-        };
+        let flight_key = singleflight_key(
+            &request.image,
+            request
+                .service_account_token
+                .as_ref()
+                .map(|token| (token, &request.service_account_annotations)),
+        )?;
         let key = (provider.name.clone(), flight_key);
         let flight = {
             let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
@@ -403,7 +391,6 @@ impl PluginRunner {
                 ),
             )
         })?;
-        let _ = output.stderr;
         Ok(CredentialProviderResponse::parse(
             &output.stdout,
             &provider.api_version,

@@ -560,7 +560,7 @@ fn service_account_keys_separate_cache_entries() {
     // Singleflight keys: the image alone, or image + token hash + annotations.
     assert_eq!(singleflight_key("r.io/app", None).unwrap(), b"r.io/app");
     let with_sa =
-        |token: &str| singleflight_key("r.io/app", Some((&account("1", token), &none))).unwrap();
+        |token: &str| singleflight_key("r.io/app", Some((&Secret::new(token), &none))).unwrap();
     assert_ne!(
         with_sa("t1"),
         with_sa("t2"),

@@ -172,25 +172,26 @@ impl ServiceAccount {
 }
 
 /// The key concurrent identical plugin runs are collapsed under: the image alone, or in
-/// service-account mode the length-prefixed image, `sha256:<hex>` of the token and the
-/// annotations (`generateSingleFlightKey`).
+/// service-account mode (a token and the annotations sent) the length-prefixed image,
+/// `sha256:<hex>` of the token (empty for an empty token) and the annotations
+/// (`generateSingleFlightKey`).
 ///
 /// # Errors
 ///
 /// [`ProviderErrorKind::CacheKey`] when a part is longer than 65,535 bytes.
 pub fn singleflight_key(
     image: &str,
-    service_account: Option<(&ServiceAccount, &BTreeMap<String, String>)>,
+    service_account: Option<(&Secret, &BTreeMap<String, String>)>,
 ) -> Result<Vec<u8>, ProviderError> {
-    let Some((account, annotations)) = service_account else {
+    let Some((token, annotations)) = service_account else {
         return Ok(image.as_bytes().to_vec());
     };
     let mut out = Vec::new();
     push_u16_prefixed(&mut out, image.as_bytes())?;
-    let hash = if account.token.is_empty() {
+    let hash = if token.is_empty() {
         String::new()
     } else {
-        token_hash(&account.token)
+        token_hash(token)
     };
     push_u16_prefixed(&mut out, hash.as_bytes())?;
     push_annotations(&mut out, annotations)?;
