@@ -889,3 +889,64 @@ fn docker_cli_resolution_over_a_config_file() {
         );
     }
 }
+
+#[test]
+fn config_directory_reading() {
+    let file = |name: &str, provider: &str| {
+        (
+            name.to_owned(),
+            format!(r#"{{"kind":"CredentialProviderConfig","apiVersion":"kubelet.config.k8s.io/v1","providers":[{{"name":"{provider}","matchImages":["registry.io/{provider}"],"defaultCacheDuration":"10m","apiVersion":"credentialprovider.kubelet.k8s.io/v1"}}]}}"#).into_bytes(),
+        )
+    };
+    let files = vec![
+        file("config-003.json", "test2"),
+        (
+            "config-002.txt".to_owned(),
+            b"This is a text file with unsupported extension".to_vec(),
+        ),
+        file("config-001.json", "test1"),
+    ];
+    let (config, hash) =
+        CredentialProviderConfig::from_directory("/etc/kubelet/providers", files.clone()).unwrap();
+    let names: Vec<&str> = config.providers.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["test1", "test2"]);
+    // The hash covers the used files in lexical order, each length-prefixed.
+    let mut expected = Vec::new();
+    for (name, bytes) in [&files[2], &files[0]] {
+        assert!(kubepull::provider::is_config_file_name(name));
+        expected.push(bytes.as_slice());
+    }
+    assert_eq!(hash, kubepull::provider::config_hash(expected));
+    assert_ne!(
+        hash,
+        kubepull::provider::config_hash([files[0].1.as_slice(), files[2].1.as_slice()])
+    );
+
+    let e = CredentialProviderConfig::from_directory("/d", [("a.md".to_owned(), b"x".to_vec())])
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"no configuration files found in directory "/d""#
+    );
+    let e = CredentialProviderConfig::from_directory(
+        "/d",
+        [file("a.json", "dup"), file("b.json", "dup")],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"duplicate provider name "dup" found in configuration file(s)"#
+    );
+    let e = CredentialProviderConfig::from_directory(
+        "/d",
+        [(
+            "x.json".to_owned(),
+            br#"{"kind":"WrongKind","apiVersion":"kubelet.config.k8s.io/v1"}"#.to_vec(),
+        )],
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"error decoding config "/d/x.json": no kind "WrongKind" is registered for version "kubelet.config.k8s.io/v1""#
+    );
+}

@@ -217,6 +217,49 @@ impl CredentialProviderConfig {
         Ok(merged)
     }
 
+    /// Reads a config directory as newer kubelets do, given its files as `(file name,
+    /// contents)` in any order: only `*.json`, `*.yaml` and `*.yml` are used, in lexical
+    /// order; each is decoded ([`CredentialProviderConfig::from_slice`]), the providers are
+    /// concatenated, and the `sha256:<hex>` hash the kubelet exports as a metric is computed
+    /// over the used files (each prefixed by its length as a big-endian `u64`).
+    ///
+    /// # Errors
+    ///
+    /// `no configuration files found in directory "<dir>"`,
+    /// `error decoding config "<dir>/<file>": <error>`, or a duplicate provider name.
+    pub fn from_directory(
+        dir: &str,
+        files: impl IntoIterator<Item = (String, Vec<u8>)>,
+    ) -> Result<(CredentialProviderConfig, String), ProviderError> {
+        let mut files: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .filter(|(name, _)| is_config_file_name(name))
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        if files.is_empty() {
+            return Err(ProviderError::new(
+                ProviderErrorKind::Decode,
+                format!(
+                    "no configuration files found in directory {}",
+                    go_quote(dir)
+                ),
+            ));
+        }
+        let mut configs = Vec::with_capacity(files.len());
+        for (name, bytes) in &files {
+            let path = format!("{}/{name}", dir.trim_end_matches('/'));
+            let config = CredentialProviderConfig::from_slice(bytes).map_err(|e| {
+                ProviderError::new(
+                    e.kind(),
+                    format!("error decoding config {}: {e}", go_quote(&path)),
+                )
+            })?;
+            configs.push(config);
+        }
+        let hash = config_hash(files.iter().map(|(_, bytes)| bytes.as_slice()));
+        Ok((CredentialProviderConfig::concat(configs)?, hash))
+    }
+
     /// Validates as the kubelet does with the `KubeletServiceAccountTokenForCredentialProviders`
     /// feature gate on (its default in current releases).
     ///
@@ -280,6 +323,34 @@ impl CredentialProvider {
             .and_then(GoDuration::as_std)
             .unwrap_or_default()
     }
+}
+
+/// Whether the kubelet reads a file of a config directory: its extension is `.json`,
+/// `.yaml` or `.yml`.
+pub fn is_config_file_name(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| matches!(ext, "json" | "yaml" | "yml"))
+}
+
+/// The kubelet's config hash metric: `sha256:<hex>` over every config file in order, each
+/// prefixed by its length as a big-endian `u64`.
+///
+/// ```
+/// let hash = kubepull::provider::config_hash([b"{}".as_slice()]);
+/// assert!(hash.starts_with("sha256:") && hash.len() == 71);
+/// ```
+pub fn config_hash<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for data in files {
+        hasher.update((data.len() as u64).to_be_bytes());
+        hasher.update(data);
+    }
+    let mut out = String::from("sha256:");
+    for b in hasher.finalize() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 fn check_size(bytes: &[u8]) -> Result<(), ProviderError> {

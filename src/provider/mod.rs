@@ -66,7 +66,7 @@ pub use cache::{
 pub use config::{
     CONFIG_API_VERSIONS, CONFIG_KIND, CredentialProvider, CredentialProviderConfig, ExecEnvVar,
     FieldError, FieldErrorType, PLUGIN_API_VERSIONS, ServiceAccountTokenAttributes,
-    ServiceAccountTokenCacheType,
+    ServiceAccountTokenCacheType, config_hash, is_config_file_name,
 };
 pub use duration::GoDuration;
 pub use error::{ProviderError, ProviderErrorKind};
