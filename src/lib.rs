@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod go;
 mod secret;
 
 pub mod config;

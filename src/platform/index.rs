@@ -12,10 +12,10 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::error::{Error, ErrorKind};
-use super::go;
 use super::matcher::Matcher;
 use super::spec::Platform;
 use crate::Reference;
+use crate::go;
 
 /// The largest index or manifest list [`ImageIndex::parse`] accepts: 4 MiB, the manifest size
 /// limit of docker/distribution and containerd.
@@ -325,24 +325,11 @@ impl Descriptor {
     }
 }
 
-/// Go's JSON encoder escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; they cannot
-/// occur outside strings, so replacing them everywhere is exact.
 fn go_escape(json: String) -> String {
-    if !json.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
-        return json;
+    match go::escape_json_like_go(&json) {
+        std::borrow::Cow::Borrowed(_) => json,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {

@@ -5,9 +5,9 @@
 //! Both are ordinary single-platform images; only the un-suffixed name is a list.
 
 use super::error::{Error, ErrorKind};
-use super::go;
 use super::spec::{is_known_architecture, normalize_arch};
 use crate::Reference;
+use crate::go;
 
 /// The architectures recognised as a `-$(ARCH)` suffix when reading a name back: the ones
 /// Kubernetes has built per-arch images for (pause `ALL_ARCH`, release server and node

@@ -5,8 +5,8 @@ use std::cmp::Ordering;
 
 use std::borrow::Cow;
 
-use super::go;
 use super::spec::{Platform, normalize_arch_cow, normalize_os_cow};
+use crate::go;
 
 /// A platform matcher and comparer, as containerd's `MatchComparer`.
 ///

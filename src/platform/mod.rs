@@ -61,7 +61,7 @@
 
 mod annotate;
 mod error;
-mod go;
+
 mod index;
 mod legacy;
 mod matcher;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::error::{Error, ErrorKind};
-use super::go;
+use crate::go;
 
 /// containerd's sentinel text, appended to every specifier error.
 const INVALID_ARGUMENT: &str = "invalid argument";

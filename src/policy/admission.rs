@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use super::go_quote::quote;
 use super::{Error, ErrorKind, PullPolicy};
+use crate::go::quote;
 
 /// A container of any kind: only the fields the image-pull rules read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]

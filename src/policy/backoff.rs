@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::go_quote::quote;
 use super::{Event, EventType, PullError, PullErrorKind, reason};
+use crate::go::quote;
 
 /// The first back-off after a failed pull (`imageBackOffPeriod`).
 pub const IMAGE_BACKOFF_INITIAL: Duration = Duration::from_secs(10);

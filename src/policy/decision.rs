@@ -4,8 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::go_quote::quote;
 use super::{PullPolicy, apply_default_image_tag};
+use crate::go::quote;
 
 /// Whether the image is on the node, as the container runtime's `ImageStatus` answered.
 ///

@@ -1,9 +1,9 @@
 //! `ParseImageName` and `applyDefaultImageTag`: how the kubelet and the API server read an
 //! image string before deciding anything.
 
-use super::go_quote::quote;
 use super::{Error, ErrorKind};
 use crate::Reference;
+use crate::go::quote;
 use crate::reference::{ParseError, ReferenceView};
 
 fn parse_error(image: &str, e: &ParseError) -> Error {

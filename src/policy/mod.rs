@@ -26,7 +26,6 @@ mod admission;
 mod backoff;
 mod decision;
 mod defaulting;
-pub(crate) mod go_quote;
 mod image_name;
 mod pull_policy;
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::go_quote::quote;
+use crate::go::quote;
 
 /// A container's `imagePullPolicy` (`v1.PullPolicy`).
 ///

@@ -340,17 +340,12 @@ pub fn is_config_file_name(name: &str) -> bool {
 /// assert!(hash.starts_with("sha256:") && hash.len() == 71);
 /// ```
 pub fn config_hash<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
+    let mut all = Vec::new();
     for data in files {
-        hasher.update((data.len() as u64).to_be_bytes());
-        hasher.update(data);
+        all.extend_from_slice(&(data.len() as u64).to_be_bytes());
+        all.extend_from_slice(data);
     }
-    let mut out = String::from("sha256:");
-    for b in hasher.finalize() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    super::gojson::sha256_digest(&all)
 }
 
 fn check_size(bytes: &[u8]) -> Result<(), ProviderError> {

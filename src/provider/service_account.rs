@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sha2::{Digest, Sha256};
-
 use super::cache::push_u16_prefixed;
 use super::config::{ServiceAccountTokenAttributes, ServiceAccountTokenCacheType};
 use super::response::CredentialProviderResponse;
@@ -100,13 +98,7 @@ impl ServiceAccountTokenAttributes {
 
 /// `sha256:<hex>` of a token, as the kubelet puts it in keys.
 fn token_hash(token: &Secret) -> String {
-    let digest = Sha256::digest(token.expose_secret().as_bytes());
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in digest {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    super::gojson::sha256_digest(token.expose_secret().as_bytes())
 }
 
 fn push_annotations(

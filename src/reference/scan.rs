@@ -188,9 +188,12 @@ pub(crate) fn scan(b: &[u8], ipv6: bool) -> Option<Spans> {
     if at(b, 0, b'[') {
         // A bracketed host can only be a domain. Only the characters are checked, as in Go:
         // `[fd00123123123]` is accepted.
-        let mut i = 1;
+        // Uppercase hex counts for the normalising heuristic: `[A]/x` is a domain to Go because
+        // it has uppercase, even without a `:`.
+        let (mut i, mut upper) = (1, false);
         while is(b, i, HEX) || at(b, i, b':') {
             colon |= b[i] == b':';
+            upper |= b[i].is_ascii_uppercase();
             i += 1;
         }
         if !ipv6 || i == 1 || !at(b, i, b']') {
@@ -201,7 +204,10 @@ pub(crate) fn scan(b: &[u8], ipv6: bool) -> Option<Spans> {
             return None;
         }
         domain_end = Some(end);
-        seen = Seen::default();
+        seen = Seen {
+            upper,
+            ..Seen::default()
+        };
         path_start = end + 1;
         path_end = path(b, path_start, &mut first_slash)?;
     } else {

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use serde::Serialize;
 use zeroize::Zeroize;
 
-use super::gojson::{go_escape, sha256_hex};
 use crate::Secret;
+use crate::go::{escape_json_like_go as go_escape, sha256_hex};
 
 /// The fields of the keyring's `AuthConfig` that the kubelet hashes, in its JSON order. Every
 /// field is omitted from the JSON when empty. The keyring only ever fills `username`,

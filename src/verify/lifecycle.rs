@@ -67,10 +67,7 @@ pub fn record_image_pulled(
     let name = ImageName::parse(image).map_err(|e| {
         Error::new(
             ErrorKind::InvalidImageName,
-            format!(
-                "invalid image name {}: {e}",
-                crate::policy::go_quote::quote(image)
-            ),
+            format!("invalid image name {}: {e}", crate::go::quote(image)),
         )
     })?;
     match existing {

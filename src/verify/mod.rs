@@ -17,7 +17,6 @@
 
 mod decision;
 mod error;
-mod gojson;
 mod hash;
 mod lifecycle;
 mod policy;

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::gojson::{go_escape, sha256_hex};
 use super::{Error, ErrorKind};
+use crate::go::{escape_json_like_go as go_escape, sha256_hex};
 
 /// The `apiVersion` the kubelet's file accessor writes.
 pub const API_VERSION: &str = "kubelet.config.k8s.io/v1alpha1";

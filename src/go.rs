@@ -1,8 +1,12 @@
-//! Small ports of the Go standard-library behaviour the platform code must reproduce byte for
-//! byte: `strconv.Quote` (for `%q` in error texts), `path.Join`/`path.Clean` (for `Format`),
-//! `net/url.PathUnescape` (for OS options) and `unicode.ToLower`.
+//! Small ports of Go standard-library behaviour that kubepull must reproduce byte for byte:
+//! `strconv.Quote` (what `%q` prints in kubelet and API server messages), the HTML-safe escapes
+//! of `encoding/json`, `path.Join`/`path.Clean`, `net/url.PathUnescape`, `unicode.ToLower`,
+//! `strconv.Atoi`/`ParseUint` and `sort.SliceStable`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+
+use sha2::{Digest as _, Sha256};
 
 /// `strconv.Quote`: a double-quoted Go string literal.
 ///
@@ -39,40 +43,76 @@ pub(crate) fn quote(s: &str) -> String {
     out
 }
 
-/// An approximation of Go's `unicode.IsPrint` (see [`quote`]).
+/// Go's `unicode.IsPrint` for what matters in practice: ASCII and Latin-1 exactly, and the
+/// non-printable ranges beyond (C1 controls, non-ASCII spaces, format characters, private use,
+/// noncharacters, tags). Go consults full Unicode tables for unassigned code points; they are
+/// treated as printable here, which only changes the quoting of code points no image name,
+/// field value or platform may contain.
 fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
     let u = c as u32;
+    if u < 0x80 {
+        return (0x20..0x7f).contains(&u);
+    }
     !matches!(u,
-        0xad
+        0x80..=0xa0
+        | 0xad
         | 0x600..=0x605
         | 0x61c
         | 0x6dd
         | 0x70f
         | 0x890..=0x891
         | 0x8e2
+        | 0x1680
         | 0x180e
-        | 0x200b..=0x200f
-        | 0x202a..=0x202e
-        | 0x2060..=0x2064
+        | 0x2000..=0x200f
+        | 0x2028..=0x202f
+        | 0x205f..=0x2064
         | 0x2066..=0x206f
+        | 0x3000
         | 0xd800..=0xf8ff
+        | 0xfdd0..=0xfdef
         | 0xfeff
         | 0xfff9..=0xfffb
-        | 0xfffe..=0xffff
         | 0x110bd
         | 0x110cd
+        | 0x13430..=0x1343f
         | 0x1bca0..=0x1bca3
         | 0x1d173..=0x1d17a
-        | 0xe0001
-        | 0xe0020..=0xe007f
-        | 0xf0000..=0x10ffff)
-        && (u & 0xfffe) != 0xfffe
+        | 0xe0000..=0xe0fff
+        | 0xf0000..=0x10ffff
+    ) && (u & 0xfffe) != 0xfffe
+}
+
+/// Rewrites serde_json's compact output into Go's `encoding/json` output: Go additionally
+/// escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings. Those characters never occur
+/// outside strings in JSON, so a plain substitution is exact. (serde_json and Go agree on every
+/// other escape.)
+pub(crate) fn escape_json_like_go(serde_json_text: &str) -> Cow<'_, str> {
+    if !serde_json_text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return Cow::Borrowed(serde_json_text);
+    }
+    let mut out = String::with_capacity(serde_json_text.len() + 16);
+    for c in serde_json_text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Lowercase hex SHA-256.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// `path.Clean`.
@@ -314,6 +354,27 @@ fn rotate<T>(data: &mut [T], a: usize, m: usize, b: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_like_go() {
+        assert_eq!(quote("nginx:1.25"), r#""nginx:1.25""#);
+        assert_eq!(quote(""), r#""""#);
+        assert_eq!(quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(quote("a\tb\n\u{0}\u{7f}"), r#""a\tb\n\x00\x7f""#);
+        assert_eq!(
+            quote("é\u{a0}\u{feff}\u{10ffff}"),
+            r#""é\u00a0\ufeff\U0010ffff""#
+        );
+    }
+
+    #[test]
+    fn escapes_json_like_go() {
+        assert_eq!(
+            escape_json_like_go(r#"{"a":"<&>"}"#),
+            r#"{"a":"\u003c\u0026\u003e"}"#
+        );
+        assert!(matches!(escape_json_like_go("{}"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn quote_matches_go() {
