@@ -249,12 +249,22 @@ type Flight = Arc<OnceCell<Result<CredentialProviderResponse, ExecError>>>;
 /// a timeout (the kubelet's one minute by default), strict response parsing, and concurrent
 /// identical requests collapsed into one run (singleflight per provider, keyed like the
 /// kubelet: the image, or in service-account mode image + token hash + annotations).
-#[derive(Debug)]
 pub struct PluginRunner {
     bin_dir: PathBuf,
     timeout: Duration,
     base_env: Vec<(OsString, OsString)>,
     flights: Mutex<HashMap<(String, Vec<u8>), Flight>>,
+}
+
+impl fmt::Debug for PluginRunner {
+    /// Environment values are left out: they may hold cloud credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PluginRunner")
+            .field("bin_dir", &self.bin_dir)
+            .field("timeout", &self.timeout)
+            .field("base_env_vars", &self.base_env.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl PluginRunner {

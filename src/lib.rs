@@ -34,6 +34,7 @@ pub mod verify;
 pub mod fs;
 
 #[cfg(feature = "exec")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exec")))]
 pub mod exec;
 
 pub use config::{AuthEntry, DockerConfig, KubeSecret};

@@ -136,6 +136,9 @@ async fn configured_env_overrides_the_base_environment() {
         .await
         .unwrap();
     assert_eq!(response.auth["*.registry.io"].username, "configured");
+    // Debug output never shows environment values (they may be cloud credentials).
+    let runner = runner.with_base_env([("AWS_SECRET_ACCESS_KEY", "hunter2-env")]);
+    assert_no_secret(&format!("{runner:?}"));
 }
 
 #[tokio::test]

@@ -146,6 +146,7 @@ impl CredentialProviderConfig {
     ///
     /// As [`CredentialProviderConfig::from_json`].
     #[cfg(feature = "yaml")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
     pub fn from_yaml(bytes: &[u8]) -> Result<CredentialProviderConfig, ProviderError> {
         check_size(bytes)?;
         let node: Node = serde_norway::from_slice(bytes).map_err(|e| {
