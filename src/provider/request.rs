@@ -45,7 +45,7 @@ impl CredentialProviderRequest {
     }
 
     /// The request for a pod's service account: its token and the annotations
-    /// [`ServiceAccount::select_annotations`] picked.
+    /// [`ServiceAccountTokenAttributes::decide`](super::ServiceAccountTokenAttributes::decide) picked.
     pub fn with_service_account(
         mut self,
         token: Secret,
