@@ -272,6 +272,16 @@ fn assert_provide(case: &Value) {
         "#{n}: {decision:?}"
     );
     assert!(cache.lookup(image, b"", t0).unwrap().is_some(), "#{n}");
+    // The kubelet's DockerConfig form, for the keyring builder.
+    let docker_config = response.to_docker_config();
+    assert_eq!(docker_config.len(), 1);
+    let entry = docker_config
+        .get(str_of(case, "responseKey").unwrap())
+        .unwrap();
+    assert_eq!(
+        (entry.username.as_str(), entry.password.expose_secret()),
+        ("user", "password")
+    );
     // And it becomes provider credentials.
     let credentials = response.credentials(&provider.name);
     assert_eq!(credentials.len(), 1);

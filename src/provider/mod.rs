@@ -74,7 +74,7 @@ pub use pattern::MatchImage;
 pub use request::CredentialProviderRequest;
 pub use response::{
     AuthConfig, CacheKeyType, CredentialProviderResponse, ProviderCredential,
-    credentials_from_responses,
+    auth_to_docker_config, credentials_from_responses,
 };
 pub use service_account::{ServiceAccount, ServiceAccountDecision, singleflight_key};
 

@@ -109,6 +109,18 @@ pub fn credentials_from_responses<'a>(
         .collect()
 }
 
+/// An `auth` map (a response's, or a cached one) as a [`DockerConfig`](crate::config::DockerConfig).
+pub fn auth_to_docker_config(auth: &BTreeMap<String, AuthConfig>) -> crate::config::DockerConfig {
+    let mut config = crate::config::DockerConfig::new();
+    for (key, entry) in auth {
+        config.insert(
+            key.clone(),
+            crate::config::AuthEntry::new(entry.username.clone(), entry.password.clone()),
+        );
+    }
+    config
+}
+
 impl CredentialProviderResponse {
     /// Decodes a plugin's stdout as the kubelet does: the `apiVersion` (read leniently,
     /// like Go's GVK sniffing) must equal `expected_api_version`; then the document is
@@ -198,6 +210,12 @@ impl CredentialProviderResponse {
             cache_duration,
             auth: wire.auth.map(|a| a.0).unwrap_or_default(),
         })
+    }
+
+    /// The `auth` map as the kubelet's `credentialprovider.DockerConfig` (username and
+    /// password per key), ready for the keyring builder's provider input.
+    pub fn to_docker_config(&self) -> crate::config::DockerConfig {
+        auth_to_docker_config(&self.auth)
     }
 
     /// This response's credentials as keyring entries for provider `provider`.
