@@ -3,6 +3,8 @@
 
 #[path = "cli/common.rs"]
 mod common;
+#[path = "cli/explain.rs"]
+mod explain;
 #[path = "cli/lint.rs"]
 mod lint;
 #[path = "cli/lookup.rs"]
@@ -26,6 +28,9 @@ commands:
                                    the pull policy and what the kubelet would do
   lookup IMAGE [--secret FILE]... [--node-config FILE] [--provider-response FILE]...
                                    the credentials the kubelet would try, in order
+  explain [POD.json] [--secret FILE]... [--service-account FILE] [--node-config FILE]
+          [--present IMAGE]... [--index IMAGE=INDEX.json]... [--platform SPEC]
+                                   why a pod would or would not get its images (demo if no POD)
   lint FILE...                     find problems in pull secrets and docker config files
   platform select INDEX.json --platform SPEC
                                    pick the manifest for a platform from an index
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "parse" => parse::run(rest),
+        "explain" => explain::run(rest),
         "policy" => policy::run(rest),
         "lookup" => lookup::run(rest),
         "lint" => lint::run(rest),

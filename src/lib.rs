@@ -37,6 +37,9 @@ pub mod fs;
 #[cfg_attr(docsrs, doc(cfg(feature = "exec")))]
 pub mod exec;
 
+#[cfg(feature = "oci-client")]
+pub mod oci;
+
 pub use config::{AuthEntry, DockerConfig, KubeSecret};
 pub use platform::Platform;
 pub use policy::PullPolicy;
@@ -46,4 +49,5 @@ pub use reference::{Digest, Reference};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+pub use keyring::{Credential, CredentialSource, Keyring};
 pub use secret::Secret;

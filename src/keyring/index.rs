@@ -1,0 +1,288 @@
+//! One `BasicDockerKeyring`, indexed: keys normalised, deduplicated and sorted once at build,
+//! then found by hash instead of by scanning.
+//!
+//! Candidates come from two maps. Keys without glob syntax in the host are filed under
+//! (port, host name); keys with globs under (label count, port, the literal labels after the
+//! last glob label). A lookup probes the target's own (port, host name) and, for each label
+//! suffix of the target, the glob map: at most `labels + 1` hash probes per path length in
+//! use, whatever the number of keys. Within a bucket, keys are filed by their path, and only
+//! the path lengths that occur are probed. Every candidate is then checked with the full
+//! `URLsMatch` rule, so the index only ever narrows, never decides.
+
+use std::collections::HashMap;
+
+use super::pattern::{Compiled, DOCKER_HUB_KEY, RegistryKey, Target, compile};
+use super::{Credential, KeyringOptions, is_default_registry_match_with};
+
+/// The entries filed under one (bucket, path): almost always exactly one.
+enum Postings {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Postings {
+    fn push(&mut self, entry: usize) {
+        match self {
+            Postings::One(first) => *self = Postings::Many(vec![*first, entry]),
+            Postings::Many(entries) => entries.push(entry),
+        }
+    }
+
+    fn collect(&self, hits: &mut Vec<usize>) {
+        match self {
+            Postings::One(entry) => hits.push(*entry),
+            Postings::Many(entries) => hits.extend_from_slice(entries),
+        }
+    }
+}
+
+/// Keys filed under one host (or one glob bucket), by path. Most buckets hold one path, kept
+/// inline; buckets with several are hashed, and only the path lengths in use are probed.
+enum PathGroup {
+    One(Box<[u8]>, Postings),
+    Many {
+        by_path: HashMap<Box<[u8]>, Postings>,
+        /// Distinct path lengths in `by_path`, ascending.
+        lengths: Vec<usize>,
+    },
+}
+
+impl PathGroup {
+    fn new(path: &[u8], entry: usize) -> PathGroup {
+        PathGroup::One(path.into(), Postings::One(entry))
+    }
+
+    fn insert(&mut self, path: &[u8], entry: usize) {
+        match self {
+            PathGroup::One(only, postings) if **only == *path => postings.push(entry),
+            PathGroup::One(..) => {
+                let PathGroup::One(only, postings) = std::mem::replace(
+                    self,
+                    PathGroup::Many {
+                        by_path: HashMap::new(),
+                        lengths: Vec::new(),
+                    },
+                ) else {
+                    unreachable!("matched One above")
+                };
+                if let PathGroup::Many { by_path, lengths } = self {
+                    lengths.push(only.len());
+                    by_path.insert(only, postings);
+                }
+                self.insert(path, entry);
+            }
+            PathGroup::Many { by_path, lengths } => match by_path.get_mut(path) {
+                Some(postings) => postings.push(entry),
+                None => {
+                    by_path.insert(path.into(), Postings::One(entry));
+                    if let Err(at) = lengths.binary_search(&path.len()) {
+                        lengths.insert(at, path.len());
+                    }
+                }
+            },
+        }
+    }
+
+    /// Adds every entry whose path is a byte prefix of `path`.
+    fn collect(&self, path: &[u8], hits: &mut Vec<usize>) {
+        match self {
+            PathGroup::One(only, postings) => {
+                if path.starts_with(only) {
+                    postings.collect(hits);
+                }
+            }
+            PathGroup::Many { by_path, lengths } => {
+                for &len in lengths {
+                    if len > path.len() {
+                        break;
+                    }
+                    if let Some(postings) = by_path.get(&path[..len]) {
+                        postings.collect(hits);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// bucket key → path group, with an insert that only copies the key for a new bucket.
+#[derive(Default)]
+struct Buckets(HashMap<Box<[u8]>, PathGroup>);
+
+impl Buckets {
+    fn insert(&mut self, bucket: &[u8], path: &[u8], entry: usize) {
+        match self.0.get_mut(bucket) {
+            Some(group) => group.insert(path, entry),
+            None => {
+                self.0.insert(bucket.into(), PathGroup::new(path, entry));
+            }
+        }
+    }
+
+    fn get(&self, bucket: &[u8]) -> Option<&PathGroup> {
+        self.0.get(bucket)
+    }
+}
+
+struct Entry {
+    /// `None`: the key no longer parses as a URL, so it matches nothing.
+    compiled: Option<Compiled>,
+    /// In the order added; never empty.
+    credentials: Vec<Credential>,
+}
+
+/// The first 16 bytes of a key as a big-endian number (zero-padded), which orders like the
+/// bytes themselves (ties are broken on the whole key).
+fn prefix(key: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = key.len().min(16);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// An indexed `BasicDockerKeyring`.
+#[derive(Default)]
+pub(crate) struct Layer {
+    /// In the kubelet's index order: keys deduplicated, descending by bytes.
+    entries: Vec<Entry>,
+    /// (port, host name) of keys without globs. Keyed by port first: ports are few.
+    literal: HashMap<Box<[u8]>, Buckets>,
+    /// (label count, port, literal suffix) of keys with globs.
+    globs: HashMap<usize, HashMap<Box<[u8]>, Buckets>>,
+    /// Entries the Docker Hub fallback returns.
+    hub: Vec<usize>,
+}
+
+impl Layer {
+    /// Builds the index from credentials in the order they were added.
+    pub(crate) fn build(credentials: Vec<Credential>, options: &KeyringOptions) -> Layer {
+        // Go's index: keys deduplicated and sorted in reverse byte order. Ties keep the order
+        // of addition, which is the order of a key's credentials.
+        let order: Vec<usize> = {
+            // Sort (first 16 bytes, bytes, position) so most comparisons touch neither the
+            // credential nor the key's heap block.
+            let mut keyed: Vec<(u128, &[u8], usize)> = credentials
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (prefix(c.key.as_bytes()), c.key.as_bytes(), i))
+                .collect();
+            keyed.sort_unstable_by(|a, b| {
+                b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then(a.2.cmp(&b.2))
+            });
+            keyed.into_iter().map(|(_, _, i)| i).collect()
+        };
+        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
+
+        let mut layer = Layer::default();
+        for i in order {
+            let Some(credential) = slots[i].take() else {
+                continue;
+            };
+            if let Some(last) = layer.entries.last_mut() {
+                if last.credentials[0].key == credential.key {
+                    last.credentials.push(credential);
+                    continue;
+                }
+            }
+            let index = layer.entries.len();
+            let key: &RegistryKey = &credential.key;
+            let is_hub = if options.case_insensitive_hosts {
+                key.as_bytes()
+                    .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
+            } else {
+                key.as_bytes() == DOCKER_HUB_KEY.as_bytes()
+            };
+            if is_hub {
+                layer.hub.push(index);
+            }
+            // The kubelet re-parses the normalised key at every lookup; here, once.
+            let compiled = compile(key.as_bytes(), options.case_insensitive_hosts).ok();
+            if let Some(c) = compiled.as_ref().filter(|c| c.valid) {
+                match c.literal_suffix() {
+                    None => match layer.literal.get_mut(&*c.port) {
+                        Some(hosts) => hosts.insert(&c.hostname, &c.path, index),
+                        None => {
+                            let mut hosts = Buckets::default();
+                            hosts.insert(&c.hostname, &c.path, index);
+                            layer.literal.insert(c.port.clone(), hosts);
+                        }
+                    },
+                    Some(suffix) => {
+                        let ports = layer.globs.entry(c.label_count()).or_default();
+                        match ports.get_mut(&*c.port) {
+                            Some(suffixes) => suffixes.insert(suffix, &c.path, index),
+                            None => {
+                                let mut suffixes = Buckets::default();
+                                suffixes.insert(suffix, &c.path, index);
+                                ports.insert(c.port.clone(), suffixes);
+                            }
+                        }
+                    }
+                }
+            }
+            layer.entries.push(Entry {
+                compiled,
+                credentials: vec![credential],
+            });
+        }
+        layer
+    }
+
+    /// `BasicDockerKeyring.Lookup`: the credentials of every matching key in index order, or
+    /// else the Docker Hub fallback. `target` is `image` parsed (None if Go cannot parse it).
+    pub(crate) fn lookup<'a>(
+        &'a self,
+        image: &str,
+        target: Option<&Target<'_>>,
+        options: &KeyringOptions,
+        out: &mut Vec<&'a Credential>,
+    ) {
+        let mut hits = Vec::new();
+        if let Some(t) = target {
+            if let Some(group) = self
+                .literal
+                .get(t.port())
+                .and_then(|hosts| hosts.get(t.hostname()))
+            {
+                group.collect(&t.path, &mut hits);
+            }
+            if let Some(suffixes) = self
+                .globs
+                .get(&t.label_count)
+                .and_then(|ports| ports.get(t.port()))
+            {
+                for labels in 0..t.label_count {
+                    if let Some(group) = suffixes.get(t.hostname_suffix(labels)) {
+                        group.collect(&t.path, &mut hits);
+                    }
+                }
+            }
+            hits.retain(|&i| {
+                self.entries[i]
+                    .compiled
+                    .as_ref()
+                    .is_some_and(|c| c.matches_target(t, options.path_segment_boundaries))
+            });
+            hits.sort_unstable();
+            // A key can be reached by two probes: `*.` files its one literal (empty) label
+            // under the suffix "", which is also the zero-label suffix.
+            hits.dedup();
+        }
+        if hits.is_empty() && is_default_registry_match_with(image, options) {
+            hits.extend_from_slice(&self.hub);
+        }
+        for i in hits {
+            out.extend(self.entries[i].credentials.iter());
+        }
+    }
+
+    /// The keys in index order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &RegistryKey> {
+        self.entries.iter().map(|e| &e.credentials[0].key)
+    }
+
+    /// Every credential in index order.
+    pub(crate) fn credentials(&self) -> impl Iterator<Item = &Credential> {
+        self.entries.iter().flat_map(|e| e.credentials.iter())
+    }
+}

@@ -1,0 +1,515 @@
+//! The keyring: pod pull secrets, then the node's docker config, then credential provider
+//! answers, as the kubelet unions them (§4.4, §4.5, §7.5).
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::KeyringOptions;
+use super::gourl::{UrlError, go_quote, redact_userinfo};
+use super::index::Layer;
+use super::pattern::{RegistryKey, Target};
+use crate::{Reference, Secret};
+
+/// Where a credential came from.
+///
+/// `Display` gives the form the CLI prints: `secret:NAMESPACE/NAME` (`secret:NAME` when the
+/// namespace is unknown), `node:PATH` or `provider:NAME`.
+///
+/// ```
+/// use kubepull::keyring::CredentialSource;
+///
+/// let source = CredentialSource::secret("default", "regcred", "1b2c");
+/// assert_eq!(source.to_string(), "secret:default/regcred");
+/// assert_eq!(CredentialSource::node("/var/lib/kubelet/config.json").to_string(),
+///            "node:/var/lib/kubelet/config.json");
+/// assert_eq!(CredentialSource::provider("ecr-credential-provider").to_string(),
+///            "provider:ecr-credential-provider");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialSource {
+    /// A pod pull secret (`imagePullSecrets`); the kubelet's `SecretCoordinates`.
+    Secret {
+        /// The secret's namespace (the pod's).
+        namespace: String,
+        /// The secret's name.
+        name: String,
+        /// The secret's UID, which KEP-2535 records key on.
+        uid: String,
+    },
+    /// The node's docker config file (the first valid one on the search path).
+    Node {
+        /// The file the credential was read from.
+        path: String,
+    },
+    /// A kubelet credential provider plugin's answer.
+    Provider {
+        /// The provider's name in the kubelet's `CredentialProviderConfig`.
+        name: String,
+    },
+}
+
+impl CredentialSource {
+    /// A pull secret.
+    pub fn secret(
+        namespace: impl Into<String>,
+        name: impl Into<String>,
+        uid: impl Into<String>,
+    ) -> Self {
+        CredentialSource::Secret {
+            namespace: namespace.into(),
+            name: name.into(),
+            uid: uid.into(),
+        }
+    }
+
+    /// A node docker config file.
+    pub fn node(path: impl Into<String>) -> Self {
+        CredentialSource::Node { path: path.into() }
+    }
+
+    /// A credential provider plugin.
+    pub fn provider(name: impl Into<String>) -> Self {
+        CredentialSource::Provider { name: name.into() }
+    }
+
+    /// Which of the three keyrings the kubelet unions this source belongs to.
+    fn layer(&self) -> usize {
+        match self {
+            CredentialSource::Secret { .. } => 0,
+            CredentialSource::Node { .. } => 1,
+            CredentialSource::Provider { .. } => 2,
+        }
+    }
+}
+
+impl fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialSource::Secret {
+                namespace, name, ..
+            } => write!(f, "secret:{namespace}/{name}"),
+            CredentialSource::Node { path } => write!(f, "node:{path}"),
+            CredentialSource::Provider { name } => write!(f, "provider:{name}"),
+        }
+    }
+}
+
+/// One credential in the keyring: the kubelet's `TrackedAuthConfig` (username, password and
+/// email; the keyring never carries identity or registry tokens) plus the key it was filed
+/// under and its source.
+///
+/// `Debug` redacts the password.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub(crate) key: RegistryKey,
+    username: String,
+    password: Secret,
+    email: String,
+    source: Arc<CredentialSource>,
+}
+
+impl Credential {
+    /// The normalised key this credential was filed under.
+    pub fn key(&self) -> &RegistryKey {
+        &self.key
+    }
+
+    /// The user name.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The password (may be empty).
+    pub fn password(&self) -> &Secret {
+        &self.password
+    }
+
+    /// The email, kept because KEP-2535's credential hash covers it; never sent to a registry.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// Where the credential came from.
+    pub fn source(&self) -> &CredentialSource {
+        &self.source
+    }
+
+    /// The kubelet's `AuthConfigHash` of this credential (KEP-2535): SHA-256 of the JSON of
+    /// username, password and email, as [`crate::verify::credential_hash`] computes it.
+    pub fn credential_hash(&self) -> String {
+        crate::verify::credential_hash(&self.username, &self.password, &self.email)
+    }
+}
+
+/// The keyring could not be built; the kubelet fails the pull with this error.
+///
+/// The message names the secret and its data key and carries the parser's reason, never
+/// any value from the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyringError {
+    kind: KeyringErrorKind,
+}
+
+/// What went wrong building a keyring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyringErrorKind {
+    /// A pull secret's docker config did not parse (`MakeDockerKeyring` returns the error).
+    MalformedSecret {
+        /// The secret.
+        source: CredentialSource,
+        /// The data key that was read, `.dockerconfigjson` or `.dockercfg`.
+        data_key: String,
+        /// Why it did not parse.
+        reason: String,
+    },
+}
+
+impl KeyringError {
+    /// What went wrong.
+    pub fn kind(&self) -> &KeyringErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for KeyringError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            KeyringErrorKind::MalformedSecret {
+                source,
+                data_key,
+                reason,
+            } => {
+                write!(f, "pull {source}: data key {data_key:?}: {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for KeyringError {}
+
+/// Something the keyring ignored, as the kubelet would (it logs these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyringWarning {
+    /// A key that is not a URL; its credential is dropped. `Display` is the kubelet's log
+    /// line, `Entry "KEY" in dockercfg invalid (ERROR), ignoring`, with any userinfo in the
+    /// key redacted.
+    InvalidKey {
+        /// Where the entry came from.
+        source: CredentialSource,
+        /// The key as written, userinfo redacted, cut to 256 bytes.
+        key: String,
+        /// Why it did not parse.
+        error: UrlError,
+    },
+    /// A malformed pull secret skipped under [`KeyringOptions::skip_malformed_secrets`].
+    SkippedSecret {
+        /// The secret.
+        source: CredentialSource,
+        /// The data key that was read.
+        data_key: String,
+        /// Why it did not parse.
+        reason: String,
+    },
+}
+
+impl fmt::Display for KeyringWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyringWarning::InvalidKey { key, error, .. } => {
+                write!(
+                    f,
+                    "Entry {} in dockercfg invalid ({error}), ignoring",
+                    go_quote(key.as_bytes())
+                )
+            }
+            KeyringWarning::SkippedSecret {
+                source,
+                data_key,
+                reason,
+            } => {
+                write!(f, "skipping pull {source}: data key {data_key:?}: {reason}")
+            }
+        }
+    }
+}
+
+/// Collects credentials and builds a [`Keyring`].
+///
+/// Add pull secrets in `pod.spec.imagePullSecrets` order; the node config and provider
+/// answers may come in any order relative to them (each source kind has its own keyring, as
+/// in the kubelet), but providers must come in the kubelet's config order.
+#[derive(Debug)]
+pub struct KeyringBuilder {
+    options: KeyringOptions,
+    layers: [Vec<Credential>; 3],
+    warnings: Vec<KeyringWarning>,
+    error: Option<KeyringError>,
+    last_source: Option<Arc<CredentialSource>>,
+}
+
+impl KeyringBuilder {
+    /// An empty builder.
+    pub fn new(options: KeyringOptions) -> KeyringBuilder {
+        KeyringBuilder {
+            options,
+            layers: [Vec::new(), Vec::new(), Vec::new()],
+            warnings: Vec::new(),
+            error: None,
+            last_source: None,
+        }
+    }
+
+    /// Adds one docker config entry: the registry key as written (`https://index.docker.io/v1/`,
+    /// `quay.io/org`, `*.azurecr.io`), the user name and password, from `source`.
+    ///
+    /// A key Go cannot parse is skipped with a [`KeyringWarning::InvalidKey`], as the kubelet
+    /// does.
+    pub fn add(
+        &mut self,
+        source: &CredentialSource,
+        key: &str,
+        username: &str,
+        password: Secret,
+    ) -> &mut Self {
+        self.add_with_email(source, key, username, password, "")
+    }
+
+    /// [`KeyringBuilder::add`] with the entry's email (kept for KEP-2535 hashing).
+    pub fn add_with_email(
+        &mut self,
+        source: &CredentialSource,
+        key: &str,
+        username: &str,
+        password: Secret,
+        email: &str,
+    ) -> &mut Self {
+        let source = self.intern(source);
+        match RegistryKey::normalize(key) {
+            Ok(key) => self.layers[source.layer()].push(Credential {
+                key,
+                username: username.to_owned(),
+                password,
+                email: email.to_owned(),
+                source,
+            }),
+            Err(error) => self.warnings.push(KeyringWarning::InvalidKey {
+                source: (*source).clone(),
+                key: shorten(redact_key(key)),
+                error,
+            }),
+        }
+        self
+    }
+
+    /// Records that a pull secret's data did not parse. Faithfully, [`KeyringBuilder::build`]
+    /// then fails with the first such secret; with
+    /// [`KeyringOptions::skip_malformed_secrets`] it is skipped with a warning.
+    ///
+    /// `reason` must not contain secret material; the `config` module's errors do not.
+    pub fn add_malformed_secret(
+        &mut self,
+        source: &CredentialSource,
+        data_key: &str,
+        reason: impl fmt::Display,
+    ) -> &mut Self {
+        let (source, data_key, reason) = (source.clone(), data_key.to_owned(), reason.to_string());
+        if self.options.skip_malformed_secrets {
+            self.warnings.push(KeyringWarning::SkippedSecret {
+                source,
+                data_key,
+                reason,
+            });
+        } else if self.error.is_none() {
+            self.error = Some(KeyringError {
+                kind: KeyringErrorKind::MalformedSecret {
+                    source,
+                    data_key,
+                    reason,
+                },
+            });
+        }
+        self
+    }
+
+    /// Builds the index. Linear in the number of entries (plus one sort of the keys).
+    ///
+    /// # Errors
+    ///
+    /// A pull secret was recorded as malformed and malformed secrets are not skipped.
+    pub fn build(self) -> Result<Keyring, KeyringError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let options = self.options;
+        let [secrets, node, providers] = self.layers;
+        Ok(Keyring {
+            layers: [
+                Layer::build(secrets, &options),
+                Layer::build(node, &options),
+                Layer::build(providers, &options),
+            ],
+            options,
+            warnings: self.warnings,
+        })
+    }
+
+    /// Shares one allocation among the entries of a source added one after another.
+    fn intern(&mut self, source: &CredentialSource) -> Arc<CredentialSource> {
+        match &self.last_source {
+            Some(last) if **last == *source => Arc::clone(last),
+            _ => {
+                let interned = Arc::new(source.clone());
+                self.last_source = Some(Arc::clone(&interned));
+                interned
+            }
+        }
+    }
+}
+
+/// Keys quoted in warnings are cut to this many bytes.
+const MAX_QUOTED_KEY: usize = 256;
+
+/// Cuts a key for a message, at a character boundary.
+fn shorten(mut key: String) -> String {
+    if key.len() > MAX_QUOTED_KEY {
+        let mut end = MAX_QUOTED_KEY;
+        while !key.is_char_boundary(end) {
+            end -= 1;
+        }
+        key.truncate(end);
+        key.push('…');
+    }
+    key
+}
+
+/// A key as written, with any `userinfo@` replaced by `[REDACTED]@`.
+fn redact_key(key: &str) -> String {
+    if key.contains("://") {
+        String::from_utf8_lossy(&redact_userinfo(key.as_bytes())).into_owned()
+    } else {
+        let prefixed = format!("https://{key}");
+        let redacted = redact_userinfo(prefixed.as_bytes());
+        String::from_utf8_lossy(&redacted["https://".len()..]).into_owned()
+    }
+}
+
+/// The kubelet's keyring for one pod: pull-secret credentials first (ordered by key
+/// specificity across all secrets), then the node's, then the credential providers'.
+///
+/// Each of the three is a separate `BasicDockerKeyring`, exactly as in the kubelet
+/// (`UnionDockerKeyring{secrets, Union{node, plugins}}`), which has two consequences worth
+/// knowing: key order only applies within a source kind, and the Docker Hub fallback is
+/// decided per source kind (node Docker Hub credentials are still offered when a secret
+/// matched).
+///
+/// ```
+/// use kubepull::Secret;
+/// use kubepull::keyring::{CredentialSource, Keyring};
+///
+/// let first = CredentialSource::secret("default", "first", "uid-1");
+/// let second = CredentialSource::secret("default", "second", "uid-2");
+/// let mut builder = Keyring::builder();
+/// builder
+///     .add(&first, "quay.io", "ada", Secret::new("pw-a"))
+///     .add(&second, "quay.io/org", "grace", Secret::new("pw-g"))
+///     .add(&CredentialSource::node("/var/lib/kubelet/config.json"),
+///          "https://index.docker.io/v1/", "hub", Secret::new("pw-h"));
+/// let keyring = builder.build()?;
+///
+/// // More specific keys first, across secrets.
+/// let found = keyring.lookup_str("quay.io/org/app");
+/// let users: Vec<_> = found.iter().map(|c| c.username()).collect();
+/// assert_eq!(users, ["grace", "ada"]);
+/// assert_eq!(found[0].source().to_string(), "secret:default/second");
+///
+/// // Docker Hub images reach `index.docker.io` through the fallback.
+/// assert_eq!(keyring.lookup_str("docker.io/library/nginx")[0].username(), "hub");
+/// # Ok::<(), kubepull::keyring::KeyringError>(())
+/// ```
+#[derive(Default)]
+pub struct Keyring {
+    layers: [Layer; 3],
+    options: KeyringOptions,
+    warnings: Vec<KeyringWarning>,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Keyring")
+            .field("credentials", &self.len())
+            .field("options", &self.options)
+            .field("warnings", &self.warnings.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Keyring {
+    /// A builder with the kubelet's exact behaviour.
+    pub fn builder() -> KeyringBuilder {
+        KeyringBuilder::new(KeyringOptions::FAITHFUL)
+    }
+
+    /// A builder with hardening options.
+    pub fn builder_with(options: KeyringOptions) -> KeyringBuilder {
+        KeyringBuilder::new(options)
+    }
+
+    /// The credentials the kubelet would try for `image`, in the order it tries them
+    /// (§4.3–4.5). The image is looked up by its name without tag or digest
+    /// (`domain/path`, e.g. `docker.io/library/nginx`), as the kubelet's `repoToPull`.
+    ///
+    /// An empty result means the kubelet pulls anonymously.
+    pub fn lookup(&self, image: &Reference) -> Vec<&Credential> {
+        // `name()` is `domain/path` (just `path` in the rare domain-less case).
+        self.lookup_str(image.name())
+    }
+
+    /// [`Keyring::lookup`] for an image string used as is (`DockerKeyring.Lookup(image)`):
+    /// nothing is normalised, so `nginx` is looked up as `nginx`, not
+    /// `docker.io/library/nginx`.
+    pub fn lookup_str(&self, image: &str) -> Vec<&Credential> {
+        let target = Target::parse(image, self.options.case_insensitive_hosts);
+        let mut out = Vec::new();
+        for layer in &self.layers {
+            layer.lookup(image, target.as_ref(), &self.options, &mut out);
+        }
+        out
+    }
+
+    /// What was ignored while building (invalid keys, skipped secrets).
+    pub fn warnings(&self) -> &[KeyringWarning] {
+        &self.warnings
+    }
+
+    /// The options the keyring was built with.
+    pub fn options(&self) -> &KeyringOptions {
+        &self.options
+    }
+
+    /// How many credentials the keyring holds.
+    pub fn len(&self) -> usize {
+        self.credentials().count()
+    }
+
+    /// Whether the keyring holds no credential (every pull is anonymous).
+    pub fn is_empty(&self) -> bool {
+        self.credentials().next().is_none()
+    }
+
+    /// Every credential: pull secrets, node, providers, each in index order.
+    pub fn credentials(&self) -> impl Iterator<Item = &Credential> {
+        self.layers.iter().flat_map(Layer::credentials)
+    }
+
+    /// The distinct normalised keys of one source kind, in the kubelet's index order
+    /// (descending bytes). `kind` is any source of that kind.
+    pub fn keys<'a>(
+        &'a self,
+        kind: &CredentialSource,
+    ) -> impl Iterator<Item = &'a RegistryKey> + 'a {
+        self.layers[kind.layer()].keys()
+    }
+}

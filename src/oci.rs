@@ -1,0 +1,950 @@
+//! Pulling with [oci-client](https://docs.rs/oci-client) in the kubelet's order (feature
+//! `oci-client`).
+//!
+//! The kubelet looks the image up in its keyring and then (spec `kubernetes.md` §4.6):
+//! pulls anonymously when nothing matched; otherwise tries each matching credential in order,
+//! stops at the first success, and, when every one failed, reports all the errors. Any error
+//! moves on to the next credential, and there is **no** anonymous retry after credentials
+//! failed. [`Puller`] does exactly that with oci-client.
+//!
+//! oci-client remembers the first credential it sees per registry and silently ignores later
+//! ones (oras-project/rust-oci-client#221), so a loop over credentials on one `Client` would
+//! retry the first credential every time. [`Puller`] therefore builds a **fresh client per
+//! attempt** from a `Fn() -> ClientConfig` factory (`ClientConfig` is not `Clone`).
+//!
+//! TLS: oci-client 0.18 does not compile without a TLS backend, so feature `oci-client` builds
+//! its rustls code *without a crypto provider*. Building a client (which every attempt does)
+//! then needs a process-wide rustls provider, installed by the application or brought in by
+//! another crate that enables `oci-client/rustls-tls`; without one reqwest panics, even for
+//! plain-HTTP registries. Feature `oci-client-rustls` enables oci-client's default provider
+//! (aws-lc-rs), after which HTTPS and plain HTTP (`ClientProtocol::Http` / `HttpsExcept`) just
+//! work.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use kubepull::Secret;
+//! use kubepull::keyring::{CredentialSource, Keyring};
+//! use kubepull::oci::Puller;
+//! use kubepull::oci::oci_client::client::ClientConfig;
+//! use kubepull::platform::{Matcher, Platform};
+//!
+//! let secret = CredentialSource::secret("default", "regcred", "uid-1");
+//! let mut builder = Keyring::builder();
+//! builder.add(&secret, "registry.example.com", "ci", Secret::new("s3cret"));
+//! let keyring = builder.build()?;
+//!
+//! let image: kubepull::Reference = "registry.example.com/team/app:1.0".parse()?;
+//! let host: Platform = "linux/arm64".parse()?; // the node's platform, never read from the machine
+//! let puller = Puller::new(ClientConfig::default).with_platform(Matcher::only(&host));
+//! let pulled = puller.pull_image_manifest(&image, &keyring.lookup(&image)).await?;
+//! if let Some(used) = &pulled.credential {
+//!     println!("pulled {} with {}", pulled.value.1, used); // never prints the password
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use oci_client::Client;
+use oci_client::client::{ClientConfig, ImageData};
+use oci_client::errors::OciDistributionError;
+use oci_client::manifest::{ImageIndexEntry, OciImageManifest, OciManifest};
+use oci_client::secrets::RegistryAuth;
+
+use crate::Reference;
+use crate::keyring::{Credential, CredentialSource};
+
+/// The oci-client version kubepull's types convert to, re-exported so callers name the same
+/// `Reference`, `RegistryAuth` and `ClientConfig` types.
+pub use oci_client;
+
+/// The registry credential oci-client sends for a keyring credential.
+///
+/// The keyring holds what the kubelet sends over CRI: a user name and a password (the kubelet's
+/// `DockerConfigEntry` has no identity or registry token, so `identitytoken` in a pull secret
+/// is dropped before it reaches the keyring). It becomes [`RegistryAuth::Basic`]; oci-client
+/// uses it for HTTP Basic registries or to fetch a bearer token. An identity token (an OAuth2
+/// refresh token) has **no** `RegistryAuth` representation at all.
+///
+/// An empty user name yields [`RegistryAuth::Anonymous`], following containerd's CRI
+/// `ParseAuth`, which sends no credential when the user name is empty (the keyring never sets
+/// the other `AuthConfig` fields).
+///
+/// The password is copied into oci-client's plain `String`, which is not wiped on drop.
+///
+/// ```
+/// use kubepull::Secret;
+/// use kubepull::keyring::{CredentialSource, Keyring};
+/// use kubepull::oci::{oci_client::secrets::RegistryAuth, registry_auth};
+///
+/// let mut builder = Keyring::builder();
+/// builder.add(&CredentialSource::node("/root/.docker/config.json"), "quay.io", "bob", Secret::new("pw"));
+/// let keyring = builder.build()?;
+/// let auth = registry_auth(keyring.lookup_str("quay.io/org/app")[0]);
+/// assert_eq!(auth, RegistryAuth::Basic("bob".into(), "pw".into()));
+/// assert_eq!(format!("{auth:?}"), r#"Basic("bob", "<redacted>")"#);
+/// # Ok::<(), kubepull::keyring::KeyringError>(())
+/// ```
+pub fn registry_auth(credential: &Credential) -> RegistryAuth {
+    if credential.username().is_empty() {
+        return RegistryAuth::Anonymous;
+    }
+    RegistryAuth::Basic(
+        credential.username().to_owned(),
+        credential.password().expose_secret().to_owned(),
+    )
+}
+
+/// oci-client's (oci-spec's) `Reference` for a parsed kubepull [`Reference`], built from the
+/// normalised parts with `with_tag`, `with_digest` or `with_tag_and_digest`: the string is
+/// never re-parsed by oci-spec's regular expression, so its quirks cannot re-enter.
+///
+/// Tag and digest are both kept when both were given; oci-client then addresses the manifest
+/// by digest, as the kubelet's CRI runtimes do. With neither, the tag is `latest` (the
+/// kubelet's rule, see [`Reference::docker_ref`]).
+///
+/// ```
+/// use kubepull::oci::oci_reference;
+///
+/// let image: kubepull::Reference = "nginx".parse()?;
+/// let oci = oci_reference(&image)?;
+/// assert_eq!(oci.registry(), "docker.io");
+/// assert_eq!(oci.resolve_registry(), "index.docker.io");
+/// assert_eq!(oci.repository(), "library/nginx");
+/// assert_eq!(oci.tag(), Some("latest"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`PullErrorKind::NoRegistry`] when normalisation left no registry domain (the rare
+/// `foo_bar.com/baz` case), which oci-client cannot address.
+pub fn oci_reference(image: &Reference) -> Result<oci_client::Reference, PullError> {
+    if image.domain().is_empty() {
+        return Err(PullError {
+            image: image.to_string(),
+            kind: PullErrorKind::NoRegistry,
+        });
+    }
+    let (registry, repository) = (image.domain().to_owned(), image.path().to_owned());
+    Ok(match (image.tag(), image.digest()) {
+        (Some(tag), Some(digest)) => oci_client::Reference::with_tag_and_digest(
+            registry,
+            repository,
+            tag.to_owned(),
+            digest.to_owned(),
+        ),
+        (None, Some(digest)) => {
+            oci_client::Reference::with_digest(registry, repository, digest.to_owned())
+        }
+        (tag, None) => oci_client::Reference::with_tag(
+            registry,
+            repository,
+            tag.unwrap_or("latest").to_owned(),
+        ),
+    })
+}
+
+/// Chooses one manifest of an image index (manifest list): the adapter point for platform
+/// matching. Given the index's entries, return the digest of the manifest to pull, or `None`
+/// when nothing fits.
+///
+/// Implemented by [`crate::platform::Matcher`] (containerd's matching and ordering, what a
+/// kubelet's runtime does), by closures `Fn(&[ImageIndexEntry]) -> Option<String>`, which
+/// includes oci-client's own resolvers (`oci_client::client::linux_amd64_resolver`, …), and by
+/// [`ExactPlatform`].
+///
+/// ```
+/// use kubepull::oci::PlatformSelector;
+/// use kubepull::oci::oci_client::manifest::ImageIndexEntry;
+/// use kubepull::platform::{Matcher, Platform};
+///
+/// let entries: Vec<ImageIndexEntry> = serde_json::from_str(r#"[
+///   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:v6","size":1,
+///    "platform":{"os":"linux","architecture":"arm","variant":"v6"}}]"#)?;
+/// // An arm/v7 host runs the arm/v6 image (containerd's fallback).
+/// let host: Platform = "linux/arm/v7".parse()?;
+/// assert_eq!(Matcher::only(&host).select(&entries).as_deref(), Some("sha256:v6"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait PlatformSelector: Send + Sync + 'static {
+    /// The digest of the chosen entry.
+    fn select(&self, entries: &[ImageIndexEntry]) -> Option<String>;
+}
+
+impl<F> PlatformSelector for F
+where
+    F: Fn(&[ImageIndexEntry]) -> Option<String> + Send + Sync + 'static,
+{
+    fn select(&self, entries: &[ImageIndexEntry]) -> Option<String> {
+        self(entries)
+    }
+}
+
+/// The simplest [`PlatformSelector`]: the first entry whose `os` and `architecture` are
+/// exactly the given strings (and whose `variant` is, when one is given). No normalisation
+/// and no fallback (`arm64` does not match `aarch64`, `arm/v7` does not fall back to `v6`);
+/// prefer [`crate::platform::Matcher`], which matches as containerd does.
+///
+/// ```
+/// use kubepull::oci::{ExactPlatform, PlatformSelector};
+/// use kubepull::oci::oci_client::manifest::ImageIndexEntry;
+///
+/// let entries: Vec<ImageIndexEntry> = serde_json::from_str(r#"[
+///   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:aa","size":1,
+///    "platform":{"os":"linux","architecture":"amd64"}},
+///   {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:bb","size":1,
+///    "platform":{"os":"linux","architecture":"arm64","variant":"v8"}}]"#)?;
+/// assert_eq!(ExactPlatform::new("linux", "arm64").select(&entries).as_deref(), Some("sha256:bb"));
+/// assert_eq!(ExactPlatform::new("linux", "arm64").with_variant("v9").select(&entries), None);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactPlatform {
+    os: String,
+    architecture: String,
+    variant: Option<String>,
+}
+
+impl ExactPlatform {
+    /// Matches `os` and `architecture`, any variant.
+    pub fn new(os: impl Into<String>, architecture: impl Into<String>) -> ExactPlatform {
+        ExactPlatform {
+            os: os.into(),
+            architecture: architecture.into(),
+            variant: None,
+        }
+    }
+
+    /// Also requires this variant.
+    pub fn with_variant(mut self, variant: impl Into<String>) -> ExactPlatform {
+        self.variant = Some(variant.into());
+        self
+    }
+}
+
+impl PlatformSelector for ExactPlatform {
+    fn select(&self, entries: &[ImageIndexEntry]) -> Option<String> {
+        entries
+            .iter()
+            .find(|entry| {
+                entry.platform.as_ref().is_some_and(|p| {
+                    p.os.to_string() == self.os
+                        && p.architecture.to_string() == self.architecture
+                        && self
+                            .variant
+                            .as_ref()
+                            .is_none_or(|v| p.variant.as_ref() == Some(v))
+                })
+            })
+            .map(|entry| entry.digest.clone())
+    }
+}
+
+/// containerd's selection ([`crate::platform::ImageIndex::select`]): the best entry that
+/// declares a platform the matcher accepts, e.g. `Matcher::only(&host)` with its `arm/v7` →
+/// `v6` and `arm64` → `arm` fallbacks.
+impl PlatformSelector for crate::platform::Matcher {
+    fn select(&self, entries: &[ImageIndexEntry]) -> Option<String> {
+        let index = crate::platform::ImageIndex {
+            manifests: entries.iter().map(descriptor).collect(),
+            ..crate::platform::ImageIndex::default()
+        };
+        index.select(self).map(|d| d.digest.clone())
+    }
+}
+
+/// An oci-client index entry as a `kubepull::platform` descriptor (absent fields empty).
+fn descriptor(entry: &ImageIndexEntry) -> crate::platform::Descriptor {
+    crate::platform::Descriptor {
+        media_type: entry.media_type.clone(),
+        size: entry.size,
+        digest: entry.digest.clone(),
+        platform: entry.platform.as_ref().map(|p| crate::platform::Platform {
+            os: p.os.to_string(),
+            architecture: p.architecture.to_string(),
+            variant: p.variant.clone().unwrap_or_default(),
+            os_version: p.os_version.clone().unwrap_or_default(),
+            os_features: p.os_features.clone().unwrap_or_default(),
+            features: p.features.clone().unwrap_or_default(),
+        }),
+        ..crate::platform::Descriptor::default()
+    }
+}
+
+/// Which keyring credential an attempt used: its position among the candidates, its user
+/// name and its source. Never the password.
+///
+/// `Display`: `credential #1 (user "alice", secret:default/regcred)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UsedCredential {
+    /// Index into the candidates passed to the pull (`Keyring::lookup`'s order).
+    pub index: usize,
+    /// The credential's user name.
+    pub username: String,
+    /// Where the credential came from (what KEP-2535 records).
+    pub source: CredentialSource,
+}
+
+impl UsedCredential {
+    fn new(index: usize, credential: &Credential) -> UsedCredential {
+        UsedCredential {
+            index,
+            username: credential.username().to_owned(),
+            source: credential.source().clone(),
+        }
+    }
+}
+
+impl fmt::Display for UsedCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "credential #{} (user {:?}, {})",
+            self.index, self.username, self.source
+        )
+    }
+}
+
+/// One failed attempt: which credential (`None` for the anonymous attempt) and oci-client's
+/// error.
+///
+/// `Display` and `Debug` show the credential and the error text with the attempt's password
+/// (and its base64 `user:password` form) replaced by `<redacted>`, in case a registry echoed
+/// it back. [`FailedAttempt::error`] gives the unredacted error for matching on its kind.
+pub struct FailedAttempt {
+    credential: Option<UsedCredential>,
+    error: OciDistributionError,
+    message: String,
+}
+
+impl FailedAttempt {
+    /// The credential tried, `None` for the anonymous attempt.
+    pub fn credential(&self) -> Option<&UsedCredential> {
+        self.credential.as_ref()
+    }
+
+    /// oci-client's error. Its text comes from the registry; prefer [`FailedAttempt::message`]
+    /// for logs.
+    pub fn error(&self) -> &OciDistributionError {
+        &self.error
+    }
+
+    /// The error's text with the attempt's secret redacted.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for FailedAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.credential {
+            Some(credential) => write!(f, "{credential}: {}", self.message),
+            None => write!(f, "anonymous: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Debug for FailedAttempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FailedAttempt")
+            .field("credential", &self.credential)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful pull: what oci-client returned, the credential that worked (`None` when the
+/// pull was anonymous because no credential matched) and the attempts that failed before it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Pulled<T> {
+    /// What the successful attempt returned.
+    pub value: T,
+    /// The credential that worked; `None` for the anonymous pull.
+    pub credential: Option<UsedCredential>,
+    /// The earlier credentials that failed, in order.
+    pub failed: Vec<FailedAttempt>,
+}
+
+/// A pull failed.
+///
+/// `Display` lists every attempt with its credential (never a password):
+/// `pulling "IMAGE" failed: credential #0 (user "bob", secret:ns/a): ERROR; credential #1 …`.
+/// [`PullError::kubelet_message`] is the kubelet's aggregate text instead.
+#[derive(Debug)]
+pub struct PullError {
+    image: String,
+    kind: PullErrorKind,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PullErrorKind {
+    /// Normalisation left the image without a registry domain; nothing was attempted.
+    NoRegistry,
+    /// Every attempt failed (at least one): the anonymous one when no credential matched,
+    /// else one per credential in order.
+    AttemptsFailed(Vec<FailedAttempt>),
+}
+
+impl PullError {
+    /// The image, in its normalised form.
+    pub fn image(&self) -> &str {
+        &self.image
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &PullErrorKind {
+        &self.kind
+    }
+
+    /// The failed attempts in order (empty for [`PullErrorKind::NoRegistry`]).
+    pub fn attempts(&self) -> &[FailedAttempt] {
+        match &self.kind {
+            PullErrorKind::AttemptsFailed(attempts) => attempts,
+            PullErrorKind::NoRegistry => &[],
+        }
+    }
+
+    /// The kubelet's message for this failure: Kubernetes' `utilerrors.NewAggregate` over the
+    /// attempts' (redacted) error texts: the single text, or `[e1, e2]` with repeated texts
+    /// listed once.
+    pub fn kubelet_message(&self) -> String {
+        let attempts = self.attempts();
+        if attempts.is_empty() {
+            return self.to_string();
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for attempt in attempts {
+            if !seen.contains(&attempt.message()) {
+                seen.push(attempt.message());
+            }
+        }
+        if seen.len() == 1 {
+            seen[0].to_owned()
+        } else {
+            format!("[{}]", seen.join(", "))
+        }
+    }
+}
+
+impl fmt::Display for PullError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            PullErrorKind::NoRegistry => write!(
+                f,
+                "image {:?} has no registry domain, which oci-client cannot address",
+                self.image
+            ),
+            PullErrorKind::AttemptsFailed(attempts) => {
+                write!(f, "pulling {:?} failed: ", self.image)?;
+                for (i, attempt) in attempts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{attempt}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for PullError {}
+
+type ConfigFactory = dyn Fn() -> ClientConfig + Send + Sync;
+
+/// Pulls with oci-client in the kubelet's order, one fresh `Client` per attempt.
+///
+/// Built from a `Fn() -> ClientConfig` factory (protocol, certificates, timeouts, proxies) and
+/// an optional [`PlatformSelector`] that, when set, replaces the factory's
+/// `platform_resolver` for index resolution. Cheap to clone (the factory and selector are
+/// shared).
+#[derive(Clone)]
+pub struct Puller {
+    config: Arc<ConfigFactory>,
+    platform: Option<Arc<dyn PlatformSelector>>,
+}
+
+impl fmt::Debug for Puller {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Puller")
+            .field("platform", &self.platform.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Puller {
+    /// A puller whose clients are configured by `config` (called once per attempt).
+    pub fn new(config: impl Fn() -> ClientConfig + Send + Sync + 'static) -> Puller {
+        Puller {
+            config: Arc::new(config),
+            platform: None,
+        }
+    }
+
+    /// Resolves image indexes (manifest lists) with `selector`.
+    pub fn with_platform(mut self, selector: impl PlatformSelector) -> Puller {
+        self.platform = Some(Arc::new(selector));
+        self
+    }
+
+    /// A fresh client: the factory's config with the platform selector installed.
+    ///
+    /// # Errors
+    ///
+    /// The config cannot be turned into an HTTP client (a bad proxy URL or certificate).
+    /// Unlike `Client::new`, which then silently falls back to a default configuration (HTTPS,
+    /// no proxy), this reports the problem.
+    pub fn client(&self) -> Result<Client, OciDistributionError> {
+        let mut config = (self.config)();
+        if let Some(selector) = &self.platform {
+            let selector = Arc::clone(selector);
+            config.platform_resolver = Some(Box::new(move |entries| selector.select(entries)));
+        }
+        Client::try_from(config)
+    }
+
+    /// One attempt: a fresh client, then `attempt`; a client that cannot be built fails the
+    /// attempt.
+    async fn attempt_with<T, F, Fut>(
+        &self,
+        attempt: &mut F,
+        reference: &oci_client::Reference,
+        auth: RegistryAuth,
+    ) -> Result<T, OciDistributionError>
+    where
+        F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
+        Fut: Future<Output = Result<T, OciDistributionError>>,
+    {
+        attempt(self.client()?, reference.clone(), auth).await
+    }
+
+    /// `Client::pull_manifest` in kubelet order: the manifest as stored (an image index is
+    /// returned as is) and its digest.
+    ///
+    /// # Errors
+    ///
+    /// See [`Puller::try_each`].
+    pub async fn pull_manifest(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+    ) -> Result<Pulled<(OciManifest, String)>, PullError> {
+        self.try_each(image, candidates, |client, reference, auth| async move {
+            client.pull_manifest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// `Client::pull_image_manifest` in kubelet order: an image index is resolved with the
+    /// platform selector; returns the platform's image manifest and its digest.
+    ///
+    /// # Errors
+    ///
+    /// See [`Puller::try_each`]; an index with no matching entry fails the attempt.
+    pub async fn pull_image_manifest(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+    ) -> Result<Pulled<(OciImageManifest, String)>, PullError> {
+        self.try_each(image, candidates, |client, reference, auth| async move {
+            client.pull_image_manifest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// `Client::fetch_manifest_digest` in kubelet order: the manifest's digest (from a `HEAD`
+    /// request's `Docker-Content-Digest`, else by hashing a `GET`), index not resolved.
+    ///
+    /// # Errors
+    ///
+    /// See [`Puller::try_each`].
+    pub async fn fetch_manifest_digest(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+    ) -> Result<Pulled<String>, PullError> {
+        self.try_each(image, candidates, |client, reference, auth| async move {
+            client.fetch_manifest_digest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// `Client::pull` in kubelet order: manifest (index resolved with the platform selector),
+    /// config and layers, which must have one of `accepted_media_types`.
+    ///
+    /// # Errors
+    ///
+    /// See [`Puller::try_each`].
+    pub async fn pull(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+        accepted_media_types: &[&str],
+    ) -> Result<Pulled<ImageData>, PullError> {
+        let accepted: Arc<[String]> = accepted_media_types.iter().map(|&m| m.into()).collect();
+        self.try_each(image, candidates, |client, reference, auth| {
+            let accepted = Arc::clone(&accepted);
+            async move {
+                let accepted = accepted.iter().map(String::as_str).collect();
+                client.pull(&reference, &auth, accepted).await
+            }
+        })
+        .await
+    }
+
+    /// The kubelet's loop around any oci-client operation: with no candidates, one anonymous
+    /// attempt; otherwise each candidate in order, each with a fresh client, until one
+    /// succeeds. Any error moves on to the next candidate; there is no anonymous attempt after
+    /// the credentials failed.
+    ///
+    /// `attempt` receives the fresh client, oci-client's reference (see [`oci_reference`]) and
+    /// the attempt's auth (see [`registry_auth`]). A client that cannot be built from the
+    /// config (see [`Puller::client`]) fails its attempt without calling `attempt`.
+    ///
+    /// # Errors
+    ///
+    /// [`PullErrorKind::NoRegistry`] before any attempt, or
+    /// [`PullErrorKind::AttemptsFailed`] with every attempt's error.
+    pub async fn try_each<T, F, Fut>(
+        &self,
+        image: &Reference,
+        candidates: &[&Credential],
+        mut attempt: F,
+    ) -> Result<Pulled<T>, PullError>
+    where
+        F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
+        Fut: Future<Output = Result<T, OciDistributionError>>,
+    {
+        let reference = oci_reference(image)?;
+        if candidates.is_empty() {
+            let anonymous = RegistryAuth::Anonymous;
+            return match self.attempt_with(&mut attempt, &reference, anonymous).await {
+                Ok(value) => Ok(Pulled {
+                    value,
+                    credential: None,
+                    failed: Vec::new(),
+                }),
+                Err(error) => Err(PullError {
+                    image: image.to_string(),
+                    kind: PullErrorKind::AttemptsFailed(vec![failed(None, error)]),
+                }),
+            };
+        }
+        let mut failures = Vec::new();
+        for (index, &credential) in candidates.iter().enumerate() {
+            let auth = registry_auth(credential);
+            match self.attempt_with(&mut attempt, &reference, auth).await {
+                Ok(value) => {
+                    return Ok(Pulled {
+                        value,
+                        credential: Some(UsedCredential::new(index, credential)),
+                        failed: failures,
+                    });
+                }
+                Err(error) => failures.push(failed(Some((index, credential)), error)),
+            }
+        }
+        Err(PullError {
+            image: image.to_string(),
+            kind: PullErrorKind::AttemptsFailed(failures),
+        })
+    }
+}
+
+fn failed(credential: Option<(usize, &Credential)>, error: OciDistributionError) -> FailedAttempt {
+    let mut message = error.to_string();
+    if let Some((_, credential)) = credential {
+        message = redact(message, credential);
+    }
+    FailedAttempt {
+        credential: credential.map(|(index, c)| UsedCredential::new(index, c)),
+        error,
+        message,
+    }
+}
+
+/// Removes the credential's password and its HTTP Basic form from a registry-supplied text.
+fn redact(mut message: String, credential: &Credential) -> String {
+    const REDACTED: &str = "<redacted>";
+    let password = credential.password().expose_secret();
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{password}", credential.username()));
+    for needle in [basic.as_str(), password] {
+        if !needle.is_empty() && message.contains(needle) {
+            message = message.replace(needle, REDACTED);
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Secret;
+    use crate::keyring::Keyring;
+
+    #[test]
+    fn redact_removes_password_and_basic_form() {
+        let mut builder = Keyring::builder();
+        builder.add(
+            &CredentialSource::node("/n"),
+            "r.io",
+            "alice",
+            Secret::new("hunter2"),
+        );
+        let keyring = builder.build().unwrap();
+        let credential = keyring.lookup_str("r.io/x")[0];
+        let echoed = "bad: hunter2 / Basic YWxpY2U6aHVudGVyMg==".to_owned();
+        assert_eq!(
+            redact(echoed, credential),
+            "bad: <redacted> / Basic <redacted>"
+        );
+    }
+
+    fn keyring(entries: &[(&str, &str, &str)]) -> Keyring {
+        let mut builder = Keyring::builder();
+        for (name, username, password) in entries {
+            let source = CredentialSource::secret("ns", *name, "uid");
+            builder.add(&source, "r.io", username, Secret::new(*password));
+        }
+        builder.build().unwrap()
+    }
+
+    #[test]
+    fn registry_auth_is_basic_or_anonymous_for_an_empty_user() {
+        let keyring = keyring(&[("a", "bob", "pw"), ("b", "", "pw")]);
+        let candidates = keyring.lookup_str("r.io/x");
+        assert_eq!(
+            registry_auth(candidates[0]),
+            RegistryAuth::Basic("bob".into(), "pw".into())
+        );
+        assert_eq!(registry_auth(candidates[1]), RegistryAuth::Anonymous);
+    }
+
+    #[test]
+    fn reference_without_domain_is_refused() {
+        let image: Reference = "foo_bar.com/baz".parse().unwrap();
+        assert_eq!(image.domain(), "");
+        let error = oci_reference(&image).unwrap_err();
+        assert!(matches!(error.kind(), PullErrorKind::NoRegistry));
+        assert!(error.attempts().is_empty());
+        assert_eq!(
+            error.to_string(),
+            r#"image "foo_bar.com/baz" has no registry domain, which oci-client cannot address"#
+        );
+    }
+
+    /// Runs the loop with scripted outcomes instead of a registry; needs a crypto provider
+    /// because every attempt still builds its client.
+    #[cfg(feature = "oci-client-rustls")]
+    fn scripted(
+        keyring: &Keyring,
+        mut outcomes: Vec<Result<&'static str, OciDistributionError>>,
+    ) -> (Result<Pulled<&'static str>, PullError>, Vec<RegistryAuth>) {
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let candidates = keyring.lookup_str("r.io/x");
+        let mut seen = Vec::new();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(Puller::new(ClientConfig::default).try_each(
+            &image,
+            &candidates,
+            |_client, reference, auth| {
+                assert_eq!(reference.whole(), "r.io/x:1");
+                seen.push(auth);
+                let outcome = outcomes.remove(0);
+                async move { outcome }
+            },
+        ));
+        (result, seen)
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn errors_never_carry_the_password_even_when_the_registry_echoes_it() {
+        let keyring = keyring(&[("a", "bob", "hunter22"), ("b", "eve", "swordfish")]);
+        let echo = |text: &str| OciDistributionError::AuthenticationFailure(text.to_owned());
+        let (result, seen) = scripted(
+            &keyring,
+            vec![
+                Err(echo("rejected hunter22 (Ym9iOmh1bnRlcjIy)")),
+                Err(echo("rejected swordfish")),
+            ],
+        );
+        assert_eq!(seen.len(), 2);
+        let error = result.unwrap_err();
+        let texts = [
+            error.to_string(),
+            format!("{error:?}"),
+            error.kubelet_message(),
+        ];
+        for text in &texts {
+            assert!(
+                !text.contains("hunter22") && !text.contains("swordfish"),
+                "{text}"
+            );
+            assert!(!text.contains("Ym9iOmh1bnRlcjIy"), "{text}");
+        }
+        assert_eq!(
+            error.to_string(),
+            "pulling \"r.io/x:1\" failed: \
+             credential #0 (user \"bob\", secret:ns/a): \
+             Authentication failure: rejected <redacted> (<redacted>); \
+             credential #1 (user \"eve\", secret:ns/b): Authentication failure: rejected <redacted>"
+        );
+        assert_eq!(
+            error.kubelet_message(),
+            "[Authentication failure: rejected <redacted> (<redacted>), \
+             Authentication failure: rejected <redacted>]"
+        );
+        // The raw error is still there for callers that match on it.
+        assert!(matches!(
+            error.attempts()[0].error(),
+            OciDistributionError::AuthenticationFailure(_)
+        ));
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn first_success_wins_and_later_credentials_are_not_tried() {
+        let keyring = keyring(&[("a", "bob", "x"), ("b", "eve", "y"), ("c", "mal", "z")]);
+        let (result, seen) = scripted(
+            &keyring,
+            vec![
+                Err(OciDistributionError::GenericError(None)),
+                Ok("manifest"),
+                Ok("never"),
+            ],
+        );
+        assert_eq!(seen.len(), 2);
+        let pulled = result.unwrap();
+        assert_eq!(pulled.value, "manifest");
+        let used = pulled.credential.unwrap();
+        assert_eq!((used.index, used.username.as_str()), (1, "eve"));
+        assert_eq!(used.source, CredentialSource::secret("ns", "b", "uid"));
+        assert_eq!(pulled.failed.len(), 1);
+    }
+
+    #[cfg(feature = "oci-client-rustls")]
+    #[test]
+    fn no_candidates_means_one_anonymous_attempt() {
+        let (result, seen) = scripted(&keyring(&[]), vec![Ok("anon")]);
+        assert_eq!(seen, [RegistryAuth::Anonymous]);
+        assert!(result.unwrap().credential.is_none());
+    }
+
+    #[test]
+    fn a_config_that_cannot_build_a_client_fails_the_attempt() {
+        let bad_proxy = || ClientConfig {
+            https_proxy: Some("::not a proxy url".into()),
+            ..ClientConfig::default()
+        };
+        let puller = Puller::new(bad_proxy);
+        assert!(puller.client().is_err());
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut called = false;
+        let error = runtime
+            .block_on(puller.try_each(&image, &[], |_, _, _| {
+                called = true;
+                async { Ok(()) }
+            }))
+            .unwrap_err();
+        assert!(!called);
+        assert_eq!(error.attempts().len(), 1);
+        assert!(matches!(
+            error.attempts()[0].error(),
+            OciDistributionError::RequestError(_)
+        ));
+    }
+
+    #[test]
+    fn pull_futures_are_send() {
+        fn assert_send<T: Send>(_: &T) {}
+        let keyring = keyring(&[("a", "bob", "x")]);
+        let image: Reference = "r.io/x:1".parse().unwrap();
+        let candidates = keyring.lookup(&image);
+        let puller = Puller::new(ClientConfig::default);
+        // Never polled: only the types are checked.
+        assert_send(&puller.pull_manifest(&image, &candidates));
+        assert_send(&puller.pull_image_manifest(&image, &candidates));
+        assert_send(&puller.fetch_manifest_digest(&image, &candidates));
+        assert_send(&puller.pull(&image, &candidates, &[]));
+    }
+
+    #[test]
+    fn platform_matcher_selects_like_containerd() {
+        use crate::platform::{Matcher, Platform};
+        let table = [
+            ("amd64", None, "sha256:amd64"),
+            ("386", None, "sha256:386"),
+            ("arm", Some("v6"), "sha256:armv6"),
+            ("arm", Some("v7"), "sha256:armv7"),
+            ("arm64", Some("v8"), "sha256:arm64"),
+            ("ppc64le", None, "sha256:ppc"),
+            ("s390x", None, "sha256:s390x"),
+            ("riscv64", None, "sha256:riscv"),
+        ];
+        let entries: Vec<ImageIndexEntry> = table
+            .iter()
+            .map(|(arch, variant, digest)| {
+                serde_json::from_value(serde_json::json!({
+                    "mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1,
+                    "digest": digest,
+                    "platform": {"os": "linux", "architecture": arch, "variant": variant},
+                }))
+                .unwrap()
+            })
+            .collect();
+        let select = |spec: &str| {
+            let host: Platform = spec.parse().unwrap();
+            Matcher::only(&host).select(&entries)
+        };
+        assert_eq!(select("linux/amd64").as_deref(), Some("sha256:amd64"));
+        assert_eq!(select("linux/386").as_deref(), Some("sha256:386"));
+        assert_eq!(select("linux/arm64").as_deref(), Some("sha256:arm64"));
+        assert_eq!(select("linux/arm/v7").as_deref(), Some("sha256:armv7"));
+        assert_eq!(select("linux/arm/v6").as_deref(), Some("sha256:armv6"));
+        assert_eq!(select("linux/ppc64le").as_deref(), Some("sha256:ppc"));
+        assert_eq!(select("linux/s390x").as_deref(), Some("sha256:s390x"));
+        assert_eq!(select("linux/riscv64").as_deref(), Some("sha256:riscv"));
+        assert_eq!(select("windows/amd64"), None);
+        // arm/v7 falls back to v6 when v7 is missing.
+        let without_v7: Vec<_> = entries
+            .iter()
+            .filter(|e| e.digest != "sha256:armv7")
+            .cloned()
+            .collect();
+        let host: Platform = "linux/arm/v7".parse().unwrap();
+        assert_eq!(
+            Matcher::only(&host).select(&without_v7).as_deref(),
+            Some("sha256:armv6")
+        );
+    }
+
+    #[test]
+    fn reference_conversion_keeps_tag_and_digest() {
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let image: Reference = format!("localhost:5000/a/b:v1@{digest}").parse().unwrap();
+        let oci = oci_reference(&image).unwrap();
+        assert_eq!(oci.registry(), "localhost:5000");
+        assert_eq!(oci.repository(), "a/b");
+        assert_eq!(oci.tag(), Some("v1"));
+        assert_eq!(oci.digest(), Some(digest.as_str()));
+        let image: Reference = format!("[::1]:5000/a@{digest}").parse().unwrap();
+        let oci = oci_reference(&image).unwrap();
+        assert_eq!(oci.registry(), "[::1]:5000");
+        assert_eq!(oci.tag(), None);
+    }
+}
