@@ -960,3 +960,14 @@ fn config_directory_reading() {
         r#"error decoding config "/d/x.json": no kind "WrongKind" is registered for version "kubelet.config.k8s.io/v1""#
     );
 }
+
+#[test]
+fn match_images_take_the_keyrings_opt_in_hardening() {
+    use kubepull::keyring::KeyringOptions;
+    let pattern = MatchImage::parse("quay.io/pong").unwrap();
+    assert!(pattern.matches("quay.io/pongz"));
+    assert!(pattern.matches_with("quay.io/pongz", &KeyringOptions::FAITHFUL));
+    assert!(!pattern.matches_with("quay.io/pongz", &KeyringOptions::HARDENED));
+    assert!(pattern.matches_with("quay.io/pong/z", &KeyringOptions::HARDENED));
+    assert_eq!(pattern.pattern().to_string(), "quay.io/pong");
+}
