@@ -971,3 +971,55 @@ fn match_images_take_the_keyrings_opt_in_hardening() {
     assert!(pattern.matches_with("quay.io/pong/z", &KeyringOptions::HARDENED));
     assert_eq!(pattern.pattern().to_string(), "quay.io/pong");
 }
+
+// kubernetes.md §7.5 end to end: plugin answers go into the keyring after pod secrets, in
+// provider order for the same key, by specificity across keys, and keys that do not match
+// the image contribute nothing.
+#[test]
+fn provider_answers_in_the_keyring() {
+    use kubepull::keyring::{CredentialSource, Keyring};
+    let parse = |auth: &str| {
+        CredentialProviderResponse::parse(
+            format!(r#"{{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","auth":{auth}}}"#).as_bytes(),
+            "credentialprovider.kubelet.k8s.io/v1",
+        )
+        .unwrap()
+    };
+    let first = parse(
+        r#"{"*.registry.io":{"username":"first-wild","password":"p"},"test.registry.io":{"username":"first","password":"p"}}"#,
+    );
+    let second = parse(
+        r#"{"test.registry.io":{"username":"second","password":"p"},"test.registry.io/foo":{"username":"second-path","password":"p"},"other.io":{"username":"unrelated","password":"p"}}"#,
+    );
+    let mut builder = Keyring::builder();
+    builder.add(
+        &CredentialSource::secret("ns", "pull", "uid"),
+        "registry.io",
+        "secret",
+        Secret::new("s"),
+    );
+    builder.add_provider_config("first", &first.to_docker_config());
+    builder.add_provider_config("second", &second.to_docker_config());
+    builder.add(
+        &CredentialSource::secret("ns", "pull", "uid"),
+        "*.registry.io",
+        "secret-wild",
+        Secret::new("s"),
+    );
+    let keyring = builder.build().unwrap();
+    let found: Vec<(String, String)> = keyring
+        .lookup_str("test.registry.io/foo/bar")
+        .iter()
+        .map(|c| (c.username().to_owned(), c.source().to_string()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("secret-wild".to_owned(), "secret:ns/pull".to_owned()),
+            ("second-path".to_owned(), "provider:second".to_owned()),
+            ("first".to_owned(), "provider:first".to_owned()),
+            ("second".to_owned(), "provider:second".to_owned()),
+            ("first-wild".to_owned(), "provider:first".to_owned()),
+        ]
+    );
+}
