@@ -1,7 +1,8 @@
 //! `kubepull provider CONFIG IMAGE [--bin-dir DIR] [--json]`: run the credential provider
 //! plugins the kubelet would run for IMAGE, as configured in CONFIG (the kubelet's
 //! `--image-credential-provider-config`; JSON, or YAML with feature `yaml`), and print the
-//! credentials they return, passwords redacted. Plugins are looked up in `--bin-dir`
+//! credentials they return in the order the kubelet would try them (the answers filed into
+//! one keyring and looked up), passwords redacted. Plugins are looked up in `--bin-dir`
 //! (the kubelet's `--image-credential-provider-bin-dir`; default: CONFIG's directory).
 //!
 //! JSON output: `{"image":S,"providers":[{"name":S,"cached":bool,"error":S?}],
@@ -100,13 +101,31 @@ pub fn run(args: &[String]) -> ExitCode {
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
     let outcomes = runtime.block_on(providers.provide(&repository));
-    let credentials =
-        kubepull::provider::credentials_from_responses(outcomes.iter().filter_map(|o| {
-            o.result
-                .as_ref()
-                .ok()
-                .map(|auth| (o.provider.as_str(), auth))
-        }));
+    // The order the kubelet tries them: the answers filed into one keyring, looked up.
+    let mut builder = kubepull::keyring::Keyring::builder();
+    for outcome in &outcomes {
+        if let Ok(auth) = &outcome.result {
+            builder.add_provider_config(
+                &outcome.provider,
+                &kubepull::provider::auth_to_docker_config(auth),
+            );
+        }
+    }
+    let keyring = match builder.build() {
+        Ok(keyring) => keyring,
+        Err(e) => return fail(e.to_string()),
+    };
+    let credentials: Vec<(String, String, String)> = keyring
+        .lookup_str(&repository)
+        .iter()
+        .map(|c| {
+            (
+                c.key().to_string(),
+                c.username().to_owned(),
+                c.source().to_string(),
+            )
+        })
+        .collect();
     if json_output {
         let providers: Vec<_> = outcomes
             .iter()
@@ -117,7 +136,7 @@ pub fn run(args: &[String]) -> ExitCode {
             .collect();
         let credentials: Vec<_> = credentials
             .iter()
-            .map(|c| json!({"key": c.key, "username": c.username, "source": c.source()}))
+            .map(|(key, username, source)| json!({"key": key, "username": username, "source": source}))
             .collect();
         println!(
             "{}",
@@ -139,13 +158,11 @@ pub fn run(args: &[String]) -> ExitCode {
                 Err(e) => println!("  provider {}: {e}", o.provider),
             }
         }
-        for c in &credentials {
-            println!(
-                "  {}  {}  password [REDACTED]  ({})",
-                c.key,
-                c.username,
-                c.source()
-            );
+        if !outcomes.is_empty() {
+            println!("credentials, in the order the kubelet tries them:");
+        }
+        for (key, username, source) in &credentials {
+            println!("  {key}  {username}  password [REDACTED]  ({source})");
         }
     }
     ExitCode::SUCCESS
