@@ -425,6 +425,8 @@ pub struct ProviderOutcome {
 #[derive(Debug)]
 pub struct CredentialProviders {
     config: CredentialProviderConfig,
+    /// Each provider's `matchImages`, parsed once.
+    patterns: Vec<Vec<crate::provider::MatchImage>>,
     runner: PluginRunner,
     caches: Mutex<HashMap<String, ProviderCache>>,
 }
@@ -463,8 +465,14 @@ impl CredentialProviders {
                 )
             })
             .collect();
+        let patterns = config
+            .providers
+            .iter()
+            .map(CredentialProvider::match_image_patterns)
+            .collect();
         CredentialProviders {
             config,
+            patterns,
             runner,
             caches: Mutex::new(caches),
         }
@@ -485,7 +493,14 @@ impl CredentialProviders {
     /// Providers in service-account mode are skipped (they need a pod's token).
     pub async fn provide(&self, image: &str) -> Vec<ProviderOutcome> {
         let mut outcomes = Vec::new();
-        for provider in self.config.matching(image) {
+        let matching = self
+            .config
+            .providers
+            .iter()
+            .zip(&self.patterns)
+            .filter(|(_, patterns)| patterns.iter().any(|p| p.matches(image)))
+            .map(|(provider, _)| provider);
+        for provider in matching {
             if provider.token_attributes.is_some() {
                 continue;
             }

@@ -17,8 +17,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::gojson::go_quote;
-use super::pattern::urls_match_str;
 use super::{ProviderError, ProviderErrorKind};
+use crate::keyring::RegistryPattern;
 
 /// cloud-provider-aws `ecrPrivateHostPattern`, with Go's ASCII-only `\d` written as
 /// `[0-9]` (Rust's `\d` is Unicode).
@@ -74,6 +74,26 @@ static ECR_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
 static ACR_LOGIN_SERVER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[a-zA-Z0-9]+\.(azurecr\.io|azurecr\.cn|azurecr\.de|azurecr\.us)")
         .expect("the ACR pattern is a valid regex")
+});
+
+/// The glob patterns `recognize` matches with, compiled once.
+struct CompiledGlobs {
+    gcr: [RegistryPattern; 2],
+    pkg_dev: RegistryPattern,
+    acr: Vec<RegistryPattern>,
+    ocir: RegistryPattern,
+    icr: Vec<RegistryPattern>,
+}
+
+static GLOBS: LazyLock<CompiledGlobs> = LazyLock::new(|| {
+    let p = |s: &str| RegistryPattern::parse(s).expect("built-in patterns parse");
+    CompiledGlobs {
+        gcr: [p("gcr.io"), p("*.gcr.io")],
+        pkg_dev: p("*.pkg.dev"),
+        acr: ACR_MATCH_IMAGES.iter().map(|s| p(s)).collect(),
+        ocir: p(OCIR_MATCH_IMAGES[0]),
+        icr: ICR_MATCH_IMAGES.iter().map(|s| p(s)).collect(),
+    }
 });
 
 /// A cloud registry host.
@@ -223,17 +243,18 @@ pub fn recognize(host: &str) -> Option<CloudRegistry> {
     if host == "container.cloud.google.com" {
         return Some(CloudRegistry::Google(GoogleRegistry::ContainerCloud));
     }
-    if urls_match_str("gcr.io", host) || urls_match_str("*.gcr.io", host) {
+    let globs = &*GLOBS;
+    if globs.gcr.iter().any(|g| g.matches(host)) {
         return Some(CloudRegistry::Google(GoogleRegistry::ContainerRegistry));
     }
-    if urls_match_str("*.pkg.dev", host) {
+    if globs.pkg_dev.matches(host) {
         return Some(CloudRegistry::Google(GoogleRegistry::ArtifactRegistry));
     }
-    if ACR_MATCH_IMAGES.iter().any(|p| urls_match_str(p, host)) {
+    if globs.acr.iter().any(|g| g.matches(host)) {
         let name = host.split('.').next().unwrap_or_default();
         return Some(CloudRegistry::Acr(name.to_owned()));
     }
-    if urls_match_str(OCIR_MATCH_IMAGES[0], host) {
+    if globs.ocir.matches(host) {
         let region = host.split('.').next().unwrap_or_default();
         return Some(CloudRegistry::Ocir(region.to_owned()));
     }
@@ -244,7 +265,7 @@ pub fn recognize(host: &str) -> Option<CloudRegistry> {
             legacy: true,
         }));
     }
-    if ICR_MATCH_IMAGES.iter().any(|p| urls_match_str(p, host)) {
+    if globs.icr.iter().any(|g| g.matches(host)) {
         let labels: Vec<&str> = host.split('.').collect();
         let (private, region) = match labels.as_slice() {
             ["private", "icr", "io"] => (true, ""),
