@@ -12,9 +12,25 @@
 //! # Ok::<(), kubepull::reference::ParseError>(())
 //! ```
 //!
+//! What the kubelet does between an image string and a pull, each part checked against the Go
+//! code it reproduces:
+//!
+//! * [`reference`](mod@reference): parsing and normalising image references (distribution/reference v0.6,
+//!   docker/distribution 2.8 as an option), with Go's error texts.
+//! * [`policy`]: pull-policy defaulting, the kubelet's pull decision with its errors and
+//!   events, pull back-off, the `AlwaysPullImages` admission plugin.
+//! * [`verify`]: KEP-2535, whether a pod may use an image another pod's credentials pulled.
+//! * [`config`]: `config.json`, `.dockercfg` and pull-secret data as the kubelet reads them,
+//!   `kubectl create secret docker-registry`, and a lint for broken secrets.
+//! * [`searchpath`]: where a node looks for its credential file.
+//! * [`keyring`]: pod secrets, node file and plugin answers merged into one keyring, looked up
+//!   in the order the kubelet tries credentials.
+//! * [`platform`]: platforms, manifest lists and OCI indexes, containerd's matching.
+//!
 //! The core is pure: it takes strings, bytes and values and returns values. It reads no file,
 //! clock or environment variable and spawns nothing; the modules that touch the world sit behind
-//! features.
+//! features (`fs`, `oci-client`). Passwords, `auth` values and tokens are held in [`Secret`],
+//! which never prints them and wipes them on drop.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -41,13 +57,13 @@ pub mod exec;
 pub mod oci;
 
 pub use config::{AuthEntry, DockerConfig, KubeSecret};
+pub use keyring::{Credential, CredentialSource, Keyring};
 pub use platform::Platform;
 pub use policy::PullPolicy;
 pub use reference::{Digest, Reference};
+pub use secret::Secret;
 
 // The README's examples are compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-pub use keyring::{Credential, CredentialSource, Keyring};
-pub use secret::Secret;
