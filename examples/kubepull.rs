@@ -15,6 +15,8 @@ mod parse;
 mod platform;
 #[path = "cli/policy.rs"]
 mod policy;
+#[path = "cli/provider.rs"]
+mod provider;
 
 use std::process::ExitCode;
 
@@ -32,6 +34,8 @@ commands:
   lint FILE...                     find problems in pull secrets and docker config files
   platform select INDEX.json --platform SPEC
                                    pick the manifest for a platform from an index
+  provider CONFIG IMAGE [--bin-dir DIR]
+                                   run the credential provider plugins (feature exec)
   help                             this text
 ";
 
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         "lookup" => lookup::run(rest),
         "lint" => lint::run(rest),
         "platform" => platform::run(rest),
+        "provider" => provider::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -26,12 +26,15 @@
 //! * [`keyring`]: pod secrets, node file and plugin answers merged into one keyring, looked up
 //!   in the order the kubelet tries credentials.
 //! * [`platform`]: platforms, manifest lists and OCI indexes, containerd's matching.
+//! * [`provider`]: kubelet credential provider plugins (config, `matchImages`, request,
+//!   response, cache), cloud registry hosts, docker credential helpers; `exec` (feature `exec`)
+//!   runs them as child processes.
 //! * `k8s` (feature `k8s-openapi`): the same for k8s-openapi's `Pod`, `Secret` and
 //!   `ServiceAccount`; `oci` (feature `oci-client`): pulling in kubelet order with oci-client.
 //!
 //! The core is pure: it takes strings, bytes and values and returns values. It reads no file,
 //! clock or environment variable and spawns nothing; the modules that touch the world sit behind
-//! features (`fs`, `k8s-openapi`, `oci-client`). Passwords, `auth` values and tokens are held in [`Secret`],
+//! features (`fs`, `exec`, `k8s-openapi`, `oci-client`). Passwords, `auth` values and tokens are held in [`Secret`],
 //! which never prints them and wipes them on drop.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -43,12 +46,17 @@ pub mod config;
 pub mod keyring;
 pub mod platform;
 pub mod policy;
+pub mod provider;
 pub mod reference;
 pub mod searchpath;
 pub mod verify;
 
 #[cfg(feature = "fs")]
 pub mod fs;
+
+#[cfg(feature = "exec")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exec")))]
+pub mod exec;
 
 #[cfg(feature = "oci-client")]
 pub mod oci;
