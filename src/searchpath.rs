@@ -219,7 +219,7 @@ impl SearchPath {
     /// `filepath.Abs`: relative paths resolve against the working directory, then `Clean`.
     fn absolute(&self, path: &str) -> Option<String> {
         if path.starts_with('/') {
-            Some(go_clean(path))
+            Some(crate::go::clean(path))
         } else {
             self.working_dir.as_deref().map(|dir| go_join(dir, path))
         }
@@ -396,47 +396,15 @@ impl<T, I: Copy + Ord + Add<Duration, Output = I>> Default for NodeConfigCache<T
     }
 }
 
-/// Go's `filepath.Join`: join the non-empty elements with `/` and `Clean`; all empty is `""`.
+/// Go's `filepath.Join` of two elements (Unix).
 fn go_join(dir: &str, name: &str) -> String {
-    match (dir.is_empty(), name.is_empty()) {
-        (true, true) => String::new(),
-        (true, false) => go_clean(name),
-        (false, true) => go_clean(dir),
-        (false, false) => go_clean(&format!("{dir}/{name}")),
-    }
-}
-
-/// Go's `path.Clean` (Unix): collapse `//`, drop `.`, resolve `..` lexically.
-fn go_clean(path: &str) -> String {
-    if path.is_empty() {
-        return ".".to_owned();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|last| *last != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => joined,
-    }
+    crate::go::join(&[dir, name])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{go_clean, go_join};
+    use super::go_join;
+    use crate::go::clean as go_clean;
 
     #[test]
     fn clean_like_go() {
