@@ -94,11 +94,19 @@ fn parse_json_matches_the_edge_vectors_in_both_grammars() {
     );
 }
 
+/// (arguments after `policy --json`, policy, defaulted, action, error)
+type PolicyRow = (
+    &'static [&'static str],
+    &'static str,
+    bool,
+    &'static str,
+    Option<&'static str>,
+);
+
 #[test]
 fn policy_json_follows_defaulting_and_the_kubelet() {
     let Some(binary) = kubepull() else { return };
-    // (args, policy, defaulted, action, error)
-    let rows: [(&[&str], &str, bool, &str, Option<&str>); 6] = [
+    let rows: [PolicyRow; 6] = [
         (&["nginx"], "Always", true, "pull", None),
         (
             &["nginx:1.25", "--present"],
