@@ -279,7 +279,7 @@ fn push_findings(lines: &mut Vec<LintLine>, file: &str, findings: Vec<Finding>) 
         lines.push(LintLine {
             file: file.to_owned(),
             key: f.registry_key.clone(),
-            kind: format!("{:?}", f.kind),
+            kind: f.kind.name().to_owned(),
             message: f.message.clone(),
         });
     }
