@@ -3,57 +3,11 @@
 //! key, then the Docker Hub fallback), one keyring per source kind.
 
 use kubepull::Secret;
-use kubepull::keyring::{
-    CredentialSource, DOCKER_HUB_KEY, Keyring, KeyringOptions, RegistryKey, RegistryPattern,
-    is_default_registry_match_with,
-};
+use kubepull::keyring::{CredentialSource, Keyring, KeyringOptions};
 use proptest::prelude::*;
 
-/// Go's algorithm, written as plainly as possible over the public pattern type.
-fn linear_lookup(
-    entries: &[(usize, String, String)],
-    image: &str,
-    options: &KeyringOptions,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    for layer in 0..3 {
-        let mut index: Vec<(RegistryKey, Vec<String>)> = Vec::new();
-        for (l, key, user) in entries {
-            if *l != layer {
-                continue;
-            }
-            let Ok(key) = RegistryKey::normalize(key) else {
-                continue;
-            };
-            match index.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, users)) => users.push(user.clone()),
-                None => index.push((key, vec![user.clone()])),
-            }
-        }
-        index.sort_by(|a, b| b.0.cmp(&a.0));
-        let mut found: Vec<String> = Vec::new();
-        for (key, users) in &index {
-            if RegistryPattern::from_key(key, options).matches_with(image, options) {
-                found.extend(users.iter().cloned());
-            }
-        }
-        if found.is_empty() && is_default_registry_match_with(image, options) {
-            for (key, users) in &index {
-                let hub = if options.case_insensitive_hosts {
-                    key.as_bytes()
-                        .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
-                } else {
-                    key.as_bytes() == DOCKER_HUB_KEY.as_bytes()
-                };
-                if hub {
-                    found.extend(users.iter().cloned());
-                }
-            }
-        }
-        out.extend(found);
-    }
-    out
-}
+mod keyring_linear;
+use keyring_linear::linear_lookup;
 
 fn indexed_lookup(
     entries: &[(usize, String, String)],

@@ -7,52 +7,12 @@
 #![no_main]
 
 use kubepull::Secret;
-use kubepull::keyring::{
-    CredentialSource, DOCKER_HUB_KEY, Keyring, KeyringOptions, RegistryKey, RegistryPattern,
-    is_default_registry_match_with,
-};
+use kubepull::keyring::{CredentialSource, Keyring, KeyringOptions};
 use libfuzzer_sys::fuzz_target;
 
-fn linear(entries: &[(usize, &str, String)], image: &str, options: &KeyringOptions) -> Vec<String> {
-    let mut out = Vec::new();
-    for layer in 0..3 {
-        let mut index: Vec<(RegistryKey, Vec<String>)> = Vec::new();
-        for (l, key, user) in entries {
-            if *l != layer {
-                continue;
-            }
-            let Ok(key) = RegistryKey::normalize(key) else {
-                continue;
-            };
-            match index.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, users)) => users.push(user.clone()),
-                None => index.push((key, vec![user.clone()])),
-            }
-        }
-        index.sort_by(|a, b| b.0.cmp(&a.0));
-        let mut found = Vec::new();
-        for (key, users) in &index {
-            if RegistryPattern::from_key(key, options).matches_with(image, options) {
-                found.extend(users.iter().cloned());
-            }
-        }
-        if found.is_empty() && is_default_registry_match_with(image, options) {
-            for (key, users) in &index {
-                let hub = if options.case_insensitive_hosts {
-                    key.as_bytes()
-                        .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
-                } else {
-                    key.as_bytes() == DOCKER_HUB_KEY.as_bytes()
-                };
-                if hub {
-                    found.extend(users.iter().cloned());
-                }
-            }
-        }
-        out.extend(found);
-    }
-    out
-}
+#[path = "../../tests/keyring_linear/mod.rs"]
+mod keyring_linear;
+use keyring_linear::linear_lookup;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, rest)) = data.split_first() else {
@@ -89,5 +49,5 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .map(|c| c.username().to_owned())
         .collect();
-    assert_eq!(indexed, linear(&entries, image, &options));
+    assert_eq!(indexed, linear_lookup(&entries, image, &options));
 });
