@@ -22,9 +22,11 @@ fuzz_target!(|data: &[u8]| {
                 let _ = response.credentials("fuzz");
             }
             Err(e) => {
-                // The kubelet hides the body; so must we (long inputs only, short ones
-                // can coincide with fixed message text).
-                if data.len() >= 24 {
+                // The kubelet hides the body; so must we. Only JSON-looking bodies are
+                // checked: a plain string can coincide with fixed message text (the fuzzer
+                // found `error reading GVK from response: …` as an input), and no fixed
+                // message has a `{`.
+                if data.len() >= 24 && data.contains(&b'{') {
                     if let Ok(text) = std::str::from_utf8(data) {
                         assert!(!e.to_string().contains(text));
                     }
