@@ -55,14 +55,13 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1 as corev1;
 
 use crate::config::{DockerConfig, KubeSecret};
-use crate::keyring::{self, Keyring, KeyringError, KeyringOptions};
-use crate::policy::{self, AdmissionRequest, AlwaysPullImages, DefaultedPullPolicy, PullPolicy};
+use crate::keyring::{Keyring, KeyringError, KeyringOptions};
+use crate::policy::{self, AdmissionRequest, AlwaysPullImages};
 
 /// The type the API server gives a Secret whose `type` is unset or empty.
 const OPAQUE: &str = "Opaque";
 
-/// The annotation that marks a mirror pod (the API copy of a static pod).
-pub const MIRROR_POD_ANNOTATION: &str = "kubernetes.io/config.mirror";
+pub use crate::pod::MIRROR_POD_ANNOTATION;
 
 /// A k8s-openapi `Secret` as a [`KubeSecret`], copying its data.
 ///
@@ -161,6 +160,8 @@ pub fn pod(pod: &corev1::Pod) -> policy::Pod {
         metadata: policy::ObjectMeta {
             name: pod.metadata.name.clone().unwrap_or_default(),
             namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+            uid: pod.metadata.uid.clone().unwrap_or_default(),
+            annotations: pod.metadata.annotations.clone().unwrap_or_default(),
         },
         spec: pod.spec.as_ref().map(pod_spec).unwrap_or_default(),
     }
@@ -222,6 +223,13 @@ pub fn pod_spec(spec: &corev1::PodSpec) -> policy::PodSpec {
                 }),
             })
             .collect(),
+        image_pull_secrets: spec
+            .image_pull_secrets
+            .iter()
+            .flatten()
+            .map(|r| crate::pod::LocalObjectReference::new(&r.name))
+            .collect(),
+        service_account_name: spec.service_account_name.clone().unwrap_or_default(),
     }
 }
 
@@ -239,81 +247,7 @@ impl From<&corev1::PodSpec> for policy::PodSpec {
     }
 }
 
-/// Where in a pod an image is named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ImageSource {
-    /// `spec.initContainers[i]`.
-    InitContainer,
-    /// `spec.containers[i]`.
-    Container,
-    /// `spec.ephemeralContainers[i]`.
-    EphemeralContainer,
-    /// `spec.volumes[i].image`, an OCI image volume.
-    ImageVolume,
-}
-
-/// One image of a pod, as [`pod_images`] yields it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PodImage<'a> {
-    /// What names the image.
-    pub source: ImageSource,
-    /// Index in the list `source` names (`containers`, `volumes`, ...).
-    pub index: usize,
-    /// Path of the container or image-volume source: `spec.initContainers[0]`,
-    /// `spec.containers[1]`, `spec.ephemeralContainers[0]`, `spec.volumes[2].image`.
-    pub field_path: String,
-    /// The container's or the volume's name.
-    pub name: &'a str,
-    /// `image` (for a volume, `reference`), verbatim; `""` when unset.
-    pub image: &'a str,
-    /// `imagePullPolicy` (for a volume, `pullPolicy`), verbatim; `""` when unset.
-    pub pull_policy_field: &'a str,
-    /// The effective policy: the field's policy, or the API server's default for the image
-    /// when the field is unset ([`DefaultedPullPolicy::from_field`]). An error (with the
-    /// API server's text, field path included) when the field holds something else.
-    pub pull_policy: Result<DefaultedPullPolicy, policy::Error>,
-}
-
-impl<'a> PodImage<'a> {
-    fn new(
-        source: ImageSource,
-        index: usize,
-        name: &'a str,
-        image: Option<&'a str>,
-        field: Option<&'a str>,
-    ) -> PodImage<'a> {
-        let (field_path, policy_field) = match source {
-            ImageSource::InitContainer => {
-                (format!("spec.initContainers[{index}]"), "imagePullPolicy")
-            }
-            ImageSource::Container => (format!("spec.containers[{index}]"), "imagePullPolicy"),
-            ImageSource::EphemeralContainer => (
-                format!("spec.ephemeralContainers[{index}]"),
-                "imagePullPolicy",
-            ),
-            ImageSource::ImageVolume => (format!("spec.volumes[{index}].image"), "pullPolicy"),
-        };
-        let image = image.unwrap_or_default();
-        let field = field.unwrap_or_default();
-        let pull_policy = DefaultedPullPolicy::from_field(image, field).map_err(|error| {
-            // Same error, with the path the API server reports.
-            PullPolicy::parse_field(field, &format!("{field_path}.{policy_field}"))
-                .err()
-                .unwrap_or(error)
-        });
-        PodImage {
-            source,
-            index,
-            field_path,
-            name,
-            image,
-            pull_policy_field: field,
-            pull_policy,
-        }
-    }
-}
+pub use crate::pod::{ImageSource, PodImage};
 
 /// Every image of a pod: init, regular and ephemeral containers (the kubelet's visiting
 /// order), then image volumes, each with its field path and effective pull policy. A pod
@@ -355,8 +289,8 @@ pub fn spec_images(spec: &corev1::PodSpec) -> impl Iterator<Item = PodImage<'_>>
                 ImageSource::InitContainer,
                 i,
                 &c.name,
-                c.image.as_deref(),
-                c.image_pull_policy.as_deref(),
+                c.image.as_deref().unwrap_or_default(),
+                c.image_pull_policy.as_deref().unwrap_or_default(),
             )
         });
     let regular = spec.containers.iter().enumerate().map(|(i, c)| {
@@ -364,8 +298,8 @@ pub fn spec_images(spec: &corev1::PodSpec) -> impl Iterator<Item = PodImage<'_>>
             ImageSource::Container,
             i,
             &c.name,
-            c.image.as_deref(),
-            c.image_pull_policy.as_deref(),
+            c.image.as_deref().unwrap_or_default(),
+            c.image_pull_policy.as_deref().unwrap_or_default(),
         )
     });
     let ephemeral = spec
@@ -378,8 +312,8 @@ pub fn spec_images(spec: &corev1::PodSpec) -> impl Iterator<Item = PodImage<'_>>
                 ImageSource::EphemeralContainer,
                 i,
                 &c.name,
-                c.image.as_deref(),
-                c.image_pull_policy.as_deref(),
+                c.image.as_deref().unwrap_or_default(),
+                c.image_pull_policy.as_deref().unwrap_or_default(),
             )
         });
     let volumes = spec
@@ -393,8 +327,8 @@ pub fn spec_images(spec: &corev1::PodSpec) -> impl Iterator<Item = PodImage<'_>>
                 ImageSource::ImageVolume,
                 i,
                 &v.name,
-                source.reference.as_deref(),
-                source.pull_policy.as_deref(),
+                source.reference.as_deref().unwrap_or_default(),
+                source.pull_policy.as_deref().unwrap_or_default(),
             ))
         });
     init.chain(regular).chain(ephemeral).chain(volumes)
@@ -439,15 +373,8 @@ pub fn effective_pull_secret_names<'a>(
         .annotations
         .as_ref()
         .is_some_and(|a| a.contains_key(MIRROR_POD_ANNOTATION));
-    let account: &[corev1::LocalObjectReference] = match service_account {
-        Some(account) if !is_mirror => account.image_pull_secrets.as_deref().unwrap_or_default(),
-        _ => &[],
-    };
-    keyring::effective_pull_secrets(own, account)
-        .iter()
-        .map(|reference| reference.name.as_str())
-        .filter(|name| !name.is_empty())
-        .collect()
+    let account = service_account.map(|a| a.image_pull_secrets.as_deref().unwrap_or_default());
+    crate::pod::effective_names(own, account, is_mirror, |r| r.name.as_str())
 }
 
 /// The effective pull-secret names ([`effective_pull_secret_names`]) that `secrets` does not
@@ -493,7 +420,7 @@ fn find_secret<'s>(
     secrets.iter().find(|secret| {
         let namespace = secret.metadata.namespace.as_deref().unwrap_or_default();
         secret.metadata.name.as_deref() == Some(name)
-            && (namespace.is_empty() || pod_namespace.is_empty() || namespace == pod_namespace)
+            && crate::pod::same_namespace(pod_namespace, namespace)
     })
 }
 

@@ -45,6 +45,7 @@ mod secret;
 pub mod config;
 pub mod keyring;
 pub mod platform;
+pub mod pod;
 pub mod policy;
 pub mod provider;
 pub mod reference;

@@ -247,6 +247,7 @@ fn expected_model() -> policy::Pod {
         metadata: policy::ObjectMeta {
             name: "web".into(),
             namespace: "shop".into(),
+            ..policy::ObjectMeta::default()
         },
         spec: policy::PodSpec {
             init_containers: vec![
@@ -265,6 +266,11 @@ fn expected_model() -> policy::Pod {
                 volume("models", Some(("registry.example/models:v2", ""))),
                 volume("weights", Some(("quay.io/ml/weights", "IfNotPresent"))),
             ],
+            // The model also keeps what picks the pod's pull secrets.
+            image_pull_secrets: ["regcred", "", "legacy", "gone"]
+                .map(kubepull::pod::LocalObjectReference::new)
+                .to_vec(),
+            service_account_name: "builder".into(),
         },
     }
 }

@@ -432,6 +432,7 @@ fn pod(v: &Value) -> Option<Pod> {
         metadata: ObjectMeta {
             name: v["metadata"]["name"].as_str().unwrap_or("").into(),
             namespace: v["metadata"]["namespace"].as_str().unwrap_or("").into(),
+            ..ObjectMeta::default()
         },
         spec: PodSpec {
             init_containers: containers(&spec["initContainers"]),
@@ -451,6 +452,7 @@ fn pod(v: &Value) -> Option<Pod> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            ..PodSpec::default()
         },
     })
 }
@@ -568,6 +570,7 @@ fn pod_spec_defaulting() {
                 image: None,
             },
         ],
+        ..PodSpec::default()
     };
     assert_eq!(kubepull::policy::default_pod_spec(&mut spec), 4);
     let got: Vec<&str> = spec

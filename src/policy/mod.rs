@@ -10,7 +10,7 @@
 //!   kubelet's errors ([`PullError`]) and events ([`Event`]) byte for byte.
 //! * [`PullBackoff`]: the per-pod, per-image back-off over an injected clock.
 //! * [`AlwaysPullImages`]: the admission plugin's mutation and validation over a small
-//!   [`Pod`] model.
+//!   [`Pod`] model ([`crate::pod`]).
 //!
 //! ```
 //! use kubepull::policy::{decide, Action, DefaultedPullPolicy, Presence, Verification};
@@ -29,10 +29,9 @@ mod defaulting;
 mod image_name;
 mod pull_policy;
 
-pub use admission::{
-    AdmissionRequest, AlwaysPullImages, Container, ImageVolumeSource, NOT_A_POD, ObjectMeta,
-    Operation, Pod, PodSpec, Volume,
-};
+pub use admission::{AdmissionRequest, AlwaysPullImages, NOT_A_POD, Operation};
+// The pod model lives in `crate::pod`; named here too, where the admission plugin takes it.
+pub use crate::pod::{Container, ImageVolumeSource, ObjectMeta, Pod, PodSpec, Volume};
 pub use backoff::{IMAGE_BACKOFF_INITIAL, IMAGE_BACKOFF_MAX, MAX_BACKOFF_ENTRIES, PullBackoff};
 pub use decision::{
     Action, Decision, Event, EventType, Presence, PullError, PullErrorKind, UnknownAction,
