@@ -278,7 +278,8 @@ fn descriptor(entry: &ImageIndexEntry) -> crate::platform::Descriptor {
 /// Which keyring credential an attempt used: its position among the candidates, its user
 /// name and its source. Never the password.
 ///
-/// `Display`: `credential #1 (user "alice", secret:default/regcred)`.
+/// `Display` numbers credentials from 1, as `kubepull explain` lists them:
+/// `credential #2 (user "alice", secret:default/regcred)` is `index` 1, the second tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UsedCredential {
@@ -305,7 +306,9 @@ impl fmt::Display for UsedCredential {
         write!(
             f,
             "credential #{} (user {:?}, {})",
-            self.index, self.username, self.source
+            self.index + 1,
+            self.username,
+            self.source
         )
     }
 }
@@ -374,7 +377,7 @@ pub struct Pulled<T> {
 /// A pull failed.
 ///
 /// `Display` lists every attempt with its credential (never a password):
-/// `pulling "IMAGE" failed: credential #0 (user "bob", secret:ns/a): ERROR; credential #1 …`.
+/// `pulling "IMAGE" failed: credential #1 (user "bob", secret:ns/a): ERROR; credential #2 …`.
 /// [`PullError::kubelet_message`] is the kubelet's aggregate text instead.
 #[derive(Debug)]
 pub struct PullError {
@@ -797,9 +800,9 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "pulling \"r.io/x:1\" failed: \
-             credential #0 (user \"bob\", secret:ns/a): \
+             credential #1 (user \"bob\", secret:ns/a): \
              Authentication failure: rejected <redacted> (<redacted>); \
-             credential #1 (user \"eve\", secret:ns/b): Authentication failure: rejected <redacted>"
+             credential #2 (user \"eve\", secret:ns/b): Authentication failure: rejected <redacted>"
         );
         assert_eq!(
             error.kubelet_message(),

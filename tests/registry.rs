@@ -1,6 +1,6 @@
 //! `kubepull::oci` against a real registry: Debian's `docker-registry` (distribution 2.8) with
-//! htpasswd auth on 127.0.0.1. See `support/registry.rs` for how the registry is run and when
-//! these tests are skipped.
+//! htpasswd auth on 127.0.0.1. See `support/registry.rs` for how the registry is run (never
+//! skipped: `cargo xtask test` installs it).
 //!
 //! They need `oci-client-rustls`: with `oci-client` alone no rustls crypto provider is
 //! installed and reqwest refuses to build a client (see the `oci` module's TLS note).
@@ -10,102 +10,19 @@
 mod support;
 
 use kubepull::keyring::{CredentialSource, Keyring};
-use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol, Config, ImageLayer};
+use kubepull::oci::oci_client::Client;
 use kubepull::oci::oci_client::errors::OciDistributionError;
-use kubepull::oci::oci_client::manifest::{
-    IMAGE_LAYER_MEDIA_TYPE, ImageIndexEntry, OCI_IMAGE_INDEX_MEDIA_TYPE, OCI_IMAGE_MEDIA_TYPE,
-    OciImageIndex, OciManifest,
-};
+use kubepull::oci::oci_client::manifest::{IMAGE_LAYER_MEDIA_TYPE, ImageIndexEntry, OciManifest};
 use kubepull::oci::oci_client::secrets::RegistryAuth;
-use kubepull::oci::oci_client::{Client, Reference as OciReference};
 use kubepull::oci::{ExactPlatform, PullError, PullErrorKind, Puller, UsedCredential};
 use kubepull::platform::{Matcher, Platform};
 use kubepull::{Reference, Secret};
-use support::{PASSWORD, TestRegistry, USER};
+use support::{PASSWORD, TestRegistry, USER, http_config, push_auth};
 
 const WRONG_PASSWORD: &str = "not-the-password-4711";
-const LAYER: &[u8] = b"kubepull test layer";
-
-fn http_config() -> ClientConfig {
-    ClientConfig {
-        protocol: ClientProtocol::Http,
-        ..ClientConfig::default()
-    }
-}
-
-fn push_auth() -> RegistryAuth {
-    RegistryAuth::Basic(USER.into(), PASSWORD.into())
-}
-
-fn oci_ref(registry: &TestRegistry, repository: &str, tag: &str) -> OciReference {
-    OciReference::with_tag(registry.host(), repository.into(), tag.into())
-}
 
 fn image(registry: &TestRegistry, rest: &str) -> Reference {
     format!("{}/{rest}", registry.host()).parse().unwrap()
-}
-
-/// Pushes a config blob, one layer and an OCI manifest; returns the manifest's digest and size.
-async fn push_image(
-    registry: &TestRegistry,
-    repository: &str,
-    tag: &str,
-    arch: &str,
-) -> (String, i64) {
-    let client = Client::new(http_config());
-    let reference = oci_ref(registry, repository, tag);
-    let config = format!(
-        r#"{{"architecture":"{arch}","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}}}}"#
-    );
-    let layers = [ImageLayer::oci_v1(
-        format!("{}-{arch}", String::from_utf8_lossy(LAYER)).into_bytes(),
-        None,
-    )];
-    client
-        .push(
-            &reference,
-            &layers,
-            Config::oci_v1(config.into_bytes(), None),
-            &push_auth(),
-            None,
-        )
-        .await
-        .expect("pushing the test image");
-    let (body, digest) = client
-        .pull_manifest_raw(&reference, &push_auth(), &[OCI_IMAGE_MEDIA_TYPE])
-        .await
-        .expect("reading back the pushed manifest");
-    (digest, body.len() as i64)
-}
-
-/// Pushes amd64 and arm64 images and an OCI index over them; returns the two digests.
-async fn push_index(registry: &TestRegistry, repository: &str, tag: &str) -> (String, String) {
-    let (amd64, amd64_size) = push_image(registry, repository, "amd64", "amd64").await;
-    let (arm64, arm64_size) = push_image(registry, repository, "arm64", "arm64").await;
-    let entry = |digest: &str, size: i64, arch: &str| -> ImageIndexEntry {
-        serde_json::from_value(serde_json::json!({
-            "mediaType": OCI_IMAGE_MEDIA_TYPE,
-            "digest": digest,
-            "size": size,
-            "platform": {"os": "linux", "architecture": arch},
-        }))
-        .unwrap()
-    };
-    let index = OciImageIndex {
-        schema_version: 2,
-        media_type: Some(OCI_IMAGE_INDEX_MEDIA_TYPE.into()),
-        manifests: vec![
-            entry(&amd64, amd64_size, "amd64"),
-            entry(&arm64, arm64_size, "arm64"),
-        ],
-        artifact_type: None,
-        annotations: None,
-    };
-    Client::new(http_config())
-        .push_manifest_list(&oci_ref(registry, repository, tag), &push_auth(), index)
-        .await
-        .expect("pushing the index");
-    (amd64, arm64)
 }
 
 fn secret(name: &str) -> CredentialSource {
@@ -138,10 +55,8 @@ fn assert_unauthorized(error: &PullError, attempts: usize) {
 
 #[tokio::test]
 async fn wrong_then_right_credential_succeeds_and_reports_the_second() {
-    let Some(registry) = TestRegistry::start() else {
-        return;
-    };
-    push_image(&registry, "team/app", "v1", "amd64").await;
+    let registry = TestRegistry::start();
+    registry.push_image("team/app", "v1", "amd64").await;
     let host = registry.host();
     let mut builder = Keyring::builder();
     // The longer key sorts first, so the stale credential is tried first.
@@ -167,7 +82,7 @@ async fn wrong_then_right_credential_succeeds_and_reports_the_second() {
     assert_eq!(used.source, secret("regcred"));
     assert_eq!(
         used.to_string(),
-        format!(r#"credential #1 (user "{USER}", secret:default/regcred)"#)
+        format!(r#"credential #2 (user "{USER}", secret:default/regcred)"#)
     );
     assert!(matches!(pulled.value.0, OciManifest::Image(_)));
     assert_eq!(pulled.failed.len(), 1);
@@ -195,10 +110,8 @@ async fn wrong_then_right_credential_succeeds_and_reports_the_second() {
 
 #[tokio::test]
 async fn only_wrong_credentials_fail_with_every_attempt_and_no_anonymous_retry() {
-    let Some(registry) = TestRegistry::start() else {
-        return;
-    };
-    push_image(&registry, "team/app", "v1", "amd64").await;
+    let registry = TestRegistry::start();
+    registry.push_image("team/app", "v1", "amd64").await;
     let host = registry.host();
     let mut builder = Keyring::builder();
     builder
@@ -224,8 +137,8 @@ async fn only_wrong_credentials_fail_with_every_attempt_and_no_anonymous_retry()
         .collect();
     assert_eq!(used.iter().map(|c| c.index).collect::<Vec<_>>(), [0, 1]);
     let text = error.to_string();
-    assert!(text.starts_with(&format!(r#"pulling "{image}" failed: credential #0 (user "bob", secret:default/first): Not authorized: url "#)), "{text}");
-    assert!(text.contains(r#"; credential #1 (user "alice", node:/var/lib/kubelet/config.json): Not authorized: url "#), "{text}");
+    assert!(text.starts_with(&format!(r#"pulling "{image}" failed: credential #1 (user "bob", secret:default/first): Not authorized: url "#)), "{text}");
+    assert!(text.contains(r#"; credential #2 (user "alice", node:/var/lib/kubelet/config.json): Not authorized: url "#), "{text}");
     // Both 401s have the same text; the kubelet's aggregate lists it once.
     assert!(
         error
@@ -238,10 +151,8 @@ async fn only_wrong_credentials_fail_with_every_attempt_and_no_anonymous_retry()
 
 #[tokio::test]
 async fn no_matching_credential_pulls_anonymously_and_gets_the_401() {
-    let Some(registry) = TestRegistry::start() else {
-        return;
-    };
-    push_image(&registry, "team/app", "v1", "amd64").await;
+    let registry = TestRegistry::start();
+    registry.push_image("team/app", "v1", "amd64").await;
     let mut builder = Keyring::builder();
     builder.add(
         &secret("elsewhere"),
@@ -270,10 +181,8 @@ async fn no_matching_credential_pulls_anonymously_and_gets_the_401() {
 
 #[tokio::test]
 async fn oci_index_resolves_per_platform() {
-    let Some(registry) = TestRegistry::start() else {
-        return;
-    };
-    let (amd64, arm64) = push_index(&registry, "team/multi", "v1").await;
+    let registry = TestRegistry::start();
+    let (amd64, arm64) = registry.push_index("team/multi", "v1").await;
     assert_ne!(amd64, arm64);
     let mut builder = Keyring::builder();
     builder.add(
@@ -345,12 +254,10 @@ async fn oci_index_resolves_per_platform() {
 /// starts failing, oci-client fixed that and the per-attempt client is merely cautious.
 #[tokio::test]
 async fn one_shared_client_would_retry_the_first_credential() {
-    let Some(registry) = TestRegistry::start() else {
-        return;
-    };
-    push_image(&registry, "team/app", "v1", "amd64").await;
+    let registry = TestRegistry::start();
+    registry.push_image("team/app", "v1", "amd64").await;
     let client = Client::new(http_config());
-    let reference = oci_ref(&registry, "team/app", "v1");
+    let reference = registry.oci_ref("team/app", "v1");
     let wrong = RegistryAuth::Basic(USER.into(), WRONG_PASSWORD.into());
     assert!(client.pull_manifest(&reference, &wrong).await.is_err());
     let second = client.pull_manifest(&reference, &push_auth()).await;
@@ -364,15 +271,14 @@ async fn one_shared_client_would_retry_the_first_credential() {
 fn the_registry_is_killed_and_removed_when_a_test_panics() {
     let seen = std::sync::Mutex::new(None);
     let outcome = std::panic::catch_unwind(|| {
-        let Some(registry) = TestRegistry::start() else {
-            return;
-        };
+        let registry = TestRegistry::start();
         *seen.lock().unwrap() = Some((registry.pid(), registry.dir().to_owned()));
         panic!("a failing test");
     });
-    let Some((pid, dir)) = seen.into_inner().unwrap() else {
-        return;
-    }; // skipped
+    let (pid, dir) = seen
+        .into_inner()
+        .unwrap()
+        .expect("the registry started before the panic");
     assert!(outcome.is_err());
     assert!(
         !std::path::Path::new(&format!("/proc/{pid}")).exists(),

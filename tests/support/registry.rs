@@ -2,11 +2,17 @@
 //! htpasswd auth, in its own temporary directory; killed and removed on drop, also when the
 //! test panics.
 //!
-//! `docker-registry` and `htpasswd` (apache2-utils) must be installed: a missing binary fails
-//! the test with instructions, unless `KUBEPULL_SKIP_REGISTRY_TESTS=1` is set, in which case
-//! [`TestRegistry::start`] returns `None` and the test returns early.
+//! `docker-registry` and `htpasswd` (apache2-utils) must be installed: `cargo xtask test`
+//! installs them. A missing program fails the test with that hint; a test never skips.
 
 use std::io::{Read, Write};
+
+use kubepull::oci::oci_client::Client;
+use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol, Config, ImageLayer};
+use kubepull::oci::oci_client::manifest::{
+    ImageIndexEntry, OCI_IMAGE_INDEX_MEDIA_TYPE, OCI_IMAGE_MEDIA_TYPE, OciImageIndex,
+};
+use kubepull::oci::oci_client::secrets::RegistryAuth;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,9 +24,8 @@ pub const USER: &str = "alice";
 /// Its password.
 pub const PASSWORD: &str = "right-password";
 
-const SKIP_VAR: &str = "KUBEPULL_SKIP_REGISTRY_TESTS";
-const INSTALL_HINT: &str = "install them with `apt-get install docker-registry apache2-utils` \
-     (CI does), or set KUBEPULL_SKIP_REGISTRY_TESTS=1 to skip the registry tests";
+const INSTALL_HINT: &str = "run the tests with `cargo xtask test`, which installs them, or \
+     `apt-get install docker-registry apache2-utils`";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 const START_TRIES: usize = 3;
 
@@ -32,17 +37,12 @@ pub struct TestRegistry {
 }
 
 impl TestRegistry {
-    /// Starts a registry, or returns `None` when registry tests are skipped.
+    /// Starts a registry.
     ///
     /// # Panics
     ///
-    /// When `docker-registry` or `htpasswd` is missing (and tests are not skipped), or the
-    /// registry does not come up.
-    pub fn start() -> Option<TestRegistry> {
-        if std::env::var(SKIP_VAR).is_ok_and(|v| v == "1") {
-            eprintln!("{SKIP_VAR}=1: skipping a test that needs docker-registry");
-            return None;
-        }
+    /// When `docker-registry` or `htpasswd` is missing, or the registry does not come up.
+    pub fn start() -> TestRegistry {
         require("docker-registry", &["--version"]);
         require("htpasswd", &["-Bbn", "probe", "probe"]);
         let dir = temp_dir();
@@ -72,7 +72,7 @@ impl TestRegistry {
                 port,
             };
             if registry.wait_until_ready() {
-                return Some(registry);
+                return registry;
             }
             last_log = std::fs::read_to_string(dir.join("registry.log")).unwrap_or_default();
             registry.stop();
@@ -84,6 +84,71 @@ impl TestRegistry {
     /// `127.0.0.1:PORT`, the registry's domain in image references.
     pub fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+
+    /// oci-client's reference to `repository:tag` here.
+    pub fn oci_ref(&self, repository: &str, tag: &str) -> kubepull::oci::oci_client::Reference {
+        kubepull::oci::oci_client::Reference::with_tag(self.host(), repository.into(), tag.into())
+    }
+
+    /// Pushes a config blob, one layer and an OCI manifest for `linux/ARCH`; returns the
+    /// manifest's digest and size.
+    pub async fn push_image(&self, repository: &str, tag: &str, arch: &str) -> (String, i64) {
+        let client = Client::new(http_config());
+        let reference = self.oci_ref(repository, tag);
+        let config = format!(
+            r#"{{"architecture":"{arch}","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}}}}"#
+        );
+        let layers = [ImageLayer::oci_v1(
+            format!("kubepull test layer-{arch}").into_bytes(),
+            None,
+        )];
+        client
+            .push(
+                &reference,
+                &layers,
+                Config::oci_v1(config.into_bytes(), None),
+                &push_auth(),
+                None,
+            )
+            .await
+            .expect("pushing the test image");
+        let (body, digest) = client
+            .pull_manifest_raw(&reference, &push_auth(), &[OCI_IMAGE_MEDIA_TYPE])
+            .await
+            .expect("reading back the pushed manifest");
+        (digest, body.len() as i64)
+    }
+
+    /// Pushes linux/amd64 and linux/arm64 images and an OCI index over them; returns the
+    /// two digests.
+    pub async fn push_index(&self, repository: &str, tag: &str) -> (String, String) {
+        let (amd64, amd64_size) = self.push_image(repository, "amd64", "amd64").await;
+        let (arm64, arm64_size) = self.push_image(repository, "arm64", "arm64").await;
+        let entry = |digest: &str, size: i64, arch: &str| -> ImageIndexEntry {
+            serde_json::from_value(serde_json::json!({
+                "mediaType": OCI_IMAGE_MEDIA_TYPE,
+                "digest": digest,
+                "size": size,
+                "platform": {"os": "linux", "architecture": arch},
+            }))
+            .expect("an index entry")
+        };
+        let index = OciImageIndex {
+            schema_version: 2,
+            media_type: Some(OCI_IMAGE_INDEX_MEDIA_TYPE.into()),
+            manifests: vec![
+                entry(&amd64, amd64_size, "amd64"),
+                entry(&arm64, arm64_size, "arm64"),
+            ],
+            artifact_type: None,
+            annotations: None,
+        };
+        Client::new(http_config())
+            .push_manifest_list(&self.oci_ref(repository, tag), &push_auth(), index)
+            .await
+            .expect("pushing the index");
+        (amd64, arm64)
     }
 
     /// The registry process's id.
@@ -125,6 +190,19 @@ impl Drop for TestRegistry {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Plain HTTP, as the test registry speaks.
+pub fn http_config() -> ClientConfig {
+    ClientConfig {
+        protocol: ClientProtocol::Http,
+        ..ClientConfig::default()
+    }
+}
+
+/// The registry's user and password.
+pub fn push_auth() -> RegistryAuth {
+    RegistryAuth::Basic(USER.into(), PASSWORD.into())
 }
 
 /// Fails with instructions when `program` cannot be run.
