@@ -133,6 +133,9 @@ pub struct Attempt {
     pub username: Option<String>,
     /// What happened.
     pub result: Outcome,
+    /// The HTTP status the registry answered with, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
     /// The registry's or client's words, with the attempt's password removed.
     pub message: String,
 }
@@ -249,6 +252,7 @@ pub async fn probe(image: &Reference, candidates: &[&Credential], options: &Prob
                 source: pulled.credential.as_ref().map(|c| c.source.to_string()),
                 username: pulled.credential.as_ref().map(|c| c.username.clone()),
                 result: Outcome::Ok,
+                status: None,
                 message: match &platform_digest {
                     Some(p) => format!("{digest} ({} {p})", options.platform),
                     None => digest.clone(),
@@ -277,6 +281,7 @@ fn failed_probe(error: &PullError) -> Probe {
             source: None,
             username: None,
             result: Outcome::Error,
+            status: None,
             message: error.to_string(),
         }]
     } else {
@@ -295,7 +300,19 @@ fn failed_attempt(attempt: &FailedAttempt) -> Attempt {
         source: attempt.credential().map(|c| c.source.to_string()),
         username: attempt.credential().map(|c| c.username.clone()),
         result: classify(attempt.error()),
+        status: status(attempt.error()),
         message: attempt.message().to_owned(),
+    }
+}
+
+/// The HTTP status behind an oci-client error, when it says.
+fn status(error: &OciDistributionError) -> Option<u16> {
+    match error {
+        // oci-client raises this on a 401 answer.
+        OciDistributionError::UnauthorizedError { .. } => Some(401),
+        OciDistributionError::ServerError { code, .. } => Some(*code),
+        OciDistributionError::RequestError(e) => e.status().map(|s| s.as_u16()),
+        _ => None,
     }
 }
 
@@ -353,12 +370,10 @@ pub fn text_lines(probe: &Probe) -> Vec<String> {
                 (Some(user), Some(source)) => format!("{user} from {source}"),
                 _ => "anonymous".to_owned(),
             };
+            let status = a.status.map(|s| format!("{s} ")).unwrap_or_default();
             let what = match a.result {
                 Outcome::Ok => format!("ok {}", a.message),
-                Outcome::Unauthorized if a.message.contains("401") => {
-                    format!("401 unauthorized ({})", a.message)
-                }
-                other => format!("{} ({})", other.describe(), a.message),
+                other => format!("{status}{} ({})", other.describe(), a.message),
             };
             format!("{}. {who}: {what}", i + 1)
         })

@@ -4,6 +4,7 @@
 //!
 //! `docker-registry` and `htpasswd` (apache2-utils) must be installed: `cargo xtask test`
 //! installs them. A missing program fails the test with that hint; a test never skips.
+#![allow(dead_code)] // each test crate that includes this uses part of it
 
 use std::io::{Read, Write};
 
