@@ -314,7 +314,8 @@ impl fmt::Display for UsedCredential {
 }
 
 /// One failed attempt: which credential (`None` for the anonymous attempt) and oci-client's
-/// error.
+/// error, whose [message](FailedAttempt::message) includes its causes (`error sending request
+/// for url (…): client error (Connect): tcp connect error: Connection refused`).
 ///
 /// `Display` and `Debug` show the credential and the error text with the attempt's password
 /// (and its base64 `user:password` form) replaced by `<redacted>`, in case a registry echoed
@@ -663,7 +664,7 @@ impl Puller {
 }
 
 fn failed(credential: Option<(usize, &Credential)>, error: OciDistributionError) -> FailedAttempt {
-    let mut message = error.to_string();
+    let mut message = with_causes(&error);
     if let Some((_, credential)) = credential {
         message = redact(message, credential);
     }
@@ -672,6 +673,23 @@ fn failed(credential: Option<(usize, &Credential)>, error: OciDistributionError)
         error,
         message,
     }
+}
+
+/// The error's text followed by its causes' (`error: cause: cause`), each once: reqwest's
+/// own text ("error sending request for url (…)") hides why (connection refused, DNS, a TLS
+/// handshake with a plain-HTTP server).
+fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        let text = next.to_string();
+        if !text.is_empty() && !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        cause = next.source();
+    }
+    message
 }
 
 /// Removes the credential's password and its HTTP Basic form from a registry-supplied text.
@@ -691,6 +709,36 @@ fn redact(mut message: String, credential: &Credential) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug)]
+    struct Chain(&'static str, Option<Box<Chain>>);
+
+    impl fmt::Display for Chain {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Chain {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|c| c as _)
+        }
+    }
+
+    #[test]
+    fn messages_carry_each_cause_once() {
+        let refused = Chain("Connection refused", None);
+        let connect = Chain("tcp connect error", Some(Box::new(refused)));
+        let top = Chain(
+            "error sending request (tcp connect error)",
+            Some(Box::new(connect)),
+        );
+        assert_eq!(
+            with_causes(&top),
+            "error sending request (tcp connect error): Connection refused"
+        );
+        assert_eq!(with_causes(&Chain("alone", None)), "alone");
+    }
     use crate::Secret;
     use crate::keyring::Keyring;
 

@@ -65,7 +65,13 @@ impl Fixture {
 
     /// `lookup IMAGE --probe` over plain HTTP with `extra` arguments.
     fn probe(&self, image: &str, extra: &[&str]) -> Run {
-        let mut args = vec!["lookup", image, "--probe", "--insecure-registry", "127.0.0.1"];
+        let mut args = vec![
+            "lookup",
+            image,
+            "--probe",
+            "--insecure-registry",
+            "127.0.0.1",
+        ];
         args.extend_from_slice(extra);
         run(&args, b"")
     }
@@ -103,13 +109,17 @@ fn wrong_then_right_secret_reports_both_attempts_and_succeeds() {
     let text = f.probe(&image, &["--secret", &wrong, "--secret", &right]);
     assert_eq!(text.code, 0);
     assert!(
-        text.stdout
-            .contains(&format!("2. {USER} from secret:shop/regcred: ok {}", f.app_digest)),
+        text.stdout.contains(&format!(
+            "2. {USER} from secret:shop/regcred: ok {}",
+            f.app_digest
+        )),
         "{}",
         text.stdout
     );
     assert!(
-        text.stdout.contains(&format!("1. {USER} from secret:shop/stale: 401 unauthorized")),
+        text.stdout.contains(&format!(
+            "1. {USER} from secret:shop/stale: 401 unauthorized"
+        )),
         "{}",
         text.stdout
     );
@@ -135,7 +145,10 @@ fn no_matching_secret_probes_anonymously() {
     let probe = &out.json()["probe"];
     assert_eq!(probe["result"], "unauthorized");
     let attempt = &probe["attempts"][0];
-    assert_eq!((&attempt["source"], &attempt["username"]), (&Value::Null, &Value::Null));
+    assert_eq!(
+        (&attempt["source"], &attempt["username"]),
+        (&Value::Null, &Value::Null)
+    );
     let text = f.probe(&f.image("team/app:v1"), &[]);
     assert!(text.stdout.contains("1. anonymous: "), "{}", text.stdout);
 }
@@ -144,7 +157,10 @@ fn no_matching_secret_probes_anonymously() {
 fn a_missing_tag_is_not_found() {
     let f = Fixture::new("probe-missing");
     let (_, right) = f.wrong_and_right();
-    let out = f.probe(&f.image("team/app:no-such-tag"), &["--secret", &right, "--json"]);
+    let out = f.probe(
+        &f.image("team/app:no-such-tag"),
+        &["--secret", &right, "--json"],
+    );
     assert_eq!(out.code, 1);
     let probe = &out.json()["probe"];
     assert_eq!(probe["result"], "not-found");
@@ -156,7 +172,10 @@ fn an_index_resolves_the_node_platform_or_says_none_matches() {
     let f = Fixture::new("probe-index");
     let (_, right) = f.wrong_and_right();
     let image = f.image("team/multi:v1");
-    let out = f.probe(&image, &["--secret", &right, "--platform", "linux/arm64", "--json"]);
+    let out = f.probe(
+        &image,
+        &["--secret", &right, "--platform", "linux/arm64", "--json"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let probe = &out.json()["probe"];
     assert_eq!(probe["result"], "ok");
@@ -164,13 +183,19 @@ fn an_index_resolves_the_node_platform_or_says_none_matches() {
     assert!(probe["digest"].as_str().unwrap().starts_with("sha256:"));
     assert_ne!(probe["digest"], probe["platformDigest"]);
 
-    let out = f.probe(&image, &["--secret", &right, "--platform", "linux/s390x", "--json"]);
+    let out = f.probe(
+        &image,
+        &["--secret", &right, "--platform", "linux/s390x", "--json"],
+    );
     assert_eq!(out.code, 1);
     let probe = &out.json()["probe"];
     assert_eq!(probe["result"], "no-matching-platform");
     assert_eq!(results(probe), ["no-matching-platform"]);
     let message = probe["attempts"][0]["message"].as_str().unwrap();
-    assert!(message.contains("linux/amd64") && message.contains("linux/arm64"), "{message}");
+    assert!(
+        message.contains("linux/amd64") && message.contains("linux/arm64"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -185,8 +210,17 @@ fn explain_probes_every_image_of_the_pod() {
                     {"name": "multi", "image": f.image("team/multi:v1")}]}});
     let pod = f.scratch.file("pod.json", pod.to_string().as_bytes());
     let args = [
-        "explain", &pod, "--secret", &wrong, "--secret", &right, "--probe",
-        "--insecure-registry", "127.0.0.1", "--platform", "linux/arm64",
+        "explain",
+        &pod,
+        "--secret",
+        &wrong,
+        "--secret",
+        &right,
+        "--probe",
+        "--insecure-registry",
+        "127.0.0.1",
+        "--platform",
+        "linux/arm64",
     ];
     let out = run(&[&args[..], &["--json"]].concat(), b"");
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -212,16 +246,41 @@ fn an_unreachable_registry_is_reported_within_the_timeout() {
     let image = format!("127.0.0.1:{port}/team/app:v1");
     let started = std::time::Instant::now();
     let out = run(
-        &["lookup", &image, "--probe", "--insecure-registry", "127.0.0.1", "--timeout", "5s", "--json"],
+        &[
+            "lookup",
+            &image,
+            "--probe",
+            "--insecure-registry",
+            "127.0.0.1",
+            "--timeout",
+            "5s",
+            "--json",
+        ],
         b"",
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert_eq!(out.code, 1);
     let probe = &out.json()["probe"];
     assert_eq!(probe["result"], "unreachable", "{probe}");
+    // The cause is in the message, not only "error sending request".
+    let message = probe["attempts"][0]["message"].as_str().unwrap();
+    assert!(message.contains("Connection refused"), "{message}");
     // Plain HTTPS against the plain-HTTP test registry says why, not just that it failed.
     let f = Fixture::new("probe-tls");
-    let out = run(&["lookup", &f.image("team/app:v1"), "--probe", "--json"], b"");
+    let out = run(
+        &["lookup", &f.image("team/app:v1"), "--probe", "--json"],
+        b"",
+    );
     assert_eq!(out.code, 1);
-    assert_ne!(out.json()["probe"]["result"], "ok");
+    let probe = &out.json()["probe"];
+    assert_eq!(probe["result"], "unreachable", "{probe}");
+    let message = probe["attempts"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("error sending request for url (https://"),
+        "{message}"
+    );
+    assert!(
+        message.len() > message.find(")").unwrap() + 1,
+        "a cause follows: {message}"
+    );
 }
