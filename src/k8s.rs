@@ -337,7 +337,7 @@ pub fn spec_images(spec: &corev1::PodSpec) -> impl Iterator<Item = PodImage<'_>>
 /// The pull-secret names a pod's images are pulled with, in order.
 ///
 /// With a `service_account`, this predicts what the ServiceAccount admission plugin does when
-/// the pod is **created** ([`keyring::effective_pull_secrets`]): the pod's own
+/// the pod is **created** ([`crate::keyring::effective_pull_secrets`]): the pod's own
 /// `imagePullSecrets` if it lists any, otherwise the service account's, never both. A mirror
 /// pod (annotation [`MIRROR_POD_ANNOTATION`]) is not mutated by the plugin, so its own list
 /// is used. For a pod read back from the API server admission has already run: pass `None`,

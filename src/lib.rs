@@ -59,7 +59,8 @@ pub mod fs;
 #[cfg_attr(docsrs, doc(cfg(feature = "exec")))]
 pub mod exec;
 
-#[cfg(feature = "oci-client")]
+#[cfg(feature = "oci-client-no-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oci-client")))]
 pub mod oci;
 
 #[cfg(feature = "k8s-openapi")]

@@ -12,13 +12,32 @@
 //! retry the first credential every time. [`Puller`] therefore builds a **fresh client per
 //! attempt** from a `Fn() -> ClientConfig` factory (`ClientConfig` is not `Clone`).
 //!
-//! TLS: oci-client 0.18 does not compile without a TLS backend, so feature `oci-client` builds
-//! its rustls code *without a crypto provider*. Building a client (which every attempt does)
-//! then needs a process-wide rustls provider, installed by the application or brought in by
-//! another crate that enables `oci-client/rustls-tls`; without one reqwest panics, even for
-//! plain-HTTP registries. Feature `oci-client-rustls` enables oci-client's default provider
-//! (aws-lc-rs), after which HTTPS and plain HTTP (`ClientProtocol::Http` / `HttpsExcept`) just
-//! work.
+//! TLS: feature `oci-client` builds oci-client over rustls with its default crypto provider
+//! (aws-lc-rs), so HTTPS and plain HTTP (`ClientProtocol::Http` / `HttpsExcept`) just work.
+//! Feature `oci-client-no-provider` leaves the provider to the application (ring, a FIPS
+//! build), installed once at start-up through the re-exported [`rustls`]:
+//! `rustls::crypto::CryptoProvider::install_default(my_provider)`. Until one is installed,
+//! [`Puller::client`] (and so every attempt) fails with an error that says so, where reqwest
+//! alone would panic.
+//!
+//! Plain HTTP, for a registry on `localhost:5000` or a CI registry without TLS:
+//!
+//! ```no_run
+//! # async fn demo(keyring: kubepull::Keyring) -> Result<(), Box<dyn std::error::Error>> {
+//! use kubepull::oci::Puller;
+//! use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol};
+//!
+//! let image: kubepull::Reference = "localhost:5000/team/app:1.0".parse()?;
+//! let puller = Puller::new(|| ClientConfig {
+//!     protocol: ClientProtocol::HttpsExcept(vec!["localhost:5000".to_owned()]),
+//!     ..ClientConfig::default()
+//! });
+//! let digest = puller.fetch_manifest_digest(&image, &keyring.lookup(&image)).await?;
+//! println!("{}", digest.value);
+//! # Ok(()) }
+//! ```
+//!
+//! Pulling an image's manifest from a registry that needs credentials:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -60,6 +79,17 @@ use crate::keyring::{Credential, CredentialSource};
 /// The oci-client version kubepull's types convert to, re-exported so callers name the same
 /// `Reference`, `RegistryAuth` and `ClientConfig` types.
 pub use oci_client;
+
+/// The rustls version oci-client uses, re-exported so that an application built with
+/// `oci-client-no-provider` installs its crypto provider without a dependency of its own.
+pub use rustls;
+
+/// What [`Puller::client`] says when no rustls crypto provider is installed.
+#[cfg(not(feature = "oci-client"))]
+const NO_CRYPTO_PROVIDER: &str = "no rustls crypto provider is installed: enable kubepull's \
+feature `oci-client` (aws-lc-rs), or install one once at start-up, e.g. \
+`kubepull::oci::rustls::crypto::CryptoProvider::install_default(provider)` with a provider \
+such as `rustls::crypto::ring::default_provider()`";
 
 /// The registry credential oci-client sends for a keyring credential.
 ///
@@ -505,8 +535,16 @@ impl Puller {
     ///
     /// The config cannot be turned into an HTTP client (a bad proxy URL or certificate).
     /// Unlike `Client::new`, which then silently falls back to a default configuration (HTTPS,
-    /// no proxy), this reports the problem.
+    /// no proxy), this reports the problem. With feature `oci-client-no-provider` and no
+    /// rustls crypto provider installed, an error says how to install one.
     pub fn client(&self) -> Result<Client, OciDistributionError> {
+        // Without a provider reqwest panics while building the client; say what to do instead.
+        #[cfg(not(feature = "oci-client"))]
+        if rustls::crypto::CryptoProvider::get_default().is_none() {
+            return Err(OciDistributionError::GenericError(Some(
+                NO_CRYPTO_PROVIDER.to_owned(),
+            )));
+        }
         let mut config = (self.config)();
         if let Some(selector) = &self.platform {
             let selector = Arc::clone(selector);
@@ -795,7 +833,7 @@ mod tests {
 
     /// Runs the loop with scripted outcomes instead of a registry; needs a crypto provider
     /// because every attempt still builds its client.
-    #[cfg(feature = "oci-client-rustls")]
+    #[cfg(feature = "oci-client")]
     fn scripted(
         keyring: &Keyring,
         mut outcomes: Vec<Result<&'static str, OciDistributionError>>,
@@ -819,7 +857,7 @@ mod tests {
         (result, seen)
     }
 
-    #[cfg(feature = "oci-client-rustls")]
+    #[cfg(feature = "oci-client")]
     #[test]
     fn errors_never_carry_the_password_even_when_the_registry_echoes_it() {
         let keyring = keyring(&[("a", "bob", "hunter22"), ("b", "eve", "swordfish")]);
@@ -864,7 +902,7 @@ mod tests {
         ));
     }
 
-    #[cfg(feature = "oci-client-rustls")]
+    #[cfg(feature = "oci-client")]
     #[test]
     fn first_success_wins_and_later_credentials_are_not_tried() {
         let keyring = keyring(&[("a", "bob", "x"), ("b", "eve", "y"), ("c", "mal", "z")]);
@@ -885,7 +923,7 @@ mod tests {
         assert_eq!(pulled.failed.len(), 1);
     }
 
-    #[cfg(feature = "oci-client-rustls")]
+    #[cfg(feature = "oci-client")]
     #[test]
     fn no_candidates_means_one_anonymous_attempt() {
         let (result, seen) = scripted(&keyring(&[]), vec![Ok("anon")]);

@@ -4,7 +4,7 @@
 //!
 //! They need `oci-client-rustls`: with `oci-client` alone no rustls crypto provider is
 //! installed and reqwest refuses to build a client (see the `oci` module's TLS note).
-#![cfg(feature = "oci-client-rustls")]
+#![cfg(feature = "oci-client")]
 
 #[path = "support/registry.rs"]
 mod support;
