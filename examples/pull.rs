@@ -2,7 +2,7 @@
 //! for the image, tried in the kubelet's order, anonymously when none matches.
 //!
 //! ```text
-//! cargo run --example pull --features oci-client-rustls -- IMAGE [--secret FILE]... [--insecure]
+//! cargo run --example pull --features oci-client -- IMAGE [--secret FILE]... [--insecure]
 //! ```
 //!
 //! `--secret FILE` is a Secret object as `kubectl get secret -o json` prints it (type

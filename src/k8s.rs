@@ -9,6 +9,7 @@
 //!   effective pull policy ([`PodImage`]).
 //! * [`effective_pull_secret_names`]: the ServiceAccount admission rule on real objects.
 //! * [`keyring_for_pod`]: the keyring the kubelet builds for a pod.
+//! * [`pull_plan`]: everything at once, per image ([`crate::pod::PullPlan`]).
 //! * [`admit_always_pull_images`] / [`validate_always_pull_images`]: the `AlwaysPullImages`
 //!   plugin applied to a real `Pod`.
 //!
@@ -231,6 +232,54 @@ pub fn pod_spec(spec: &corev1::PodSpec) -> policy::PodSpec {
             .collect(),
         service_account_name: spec.service_account_name.clone().unwrap_or_default(),
     }
+}
+
+/// A k8s-openapi `ServiceAccount` as the [`crate::pod::ServiceAccount`] model: name,
+/// namespace and `imagePullSecrets`.
+pub fn service_account(account: &corev1::ServiceAccount) -> crate::pod::ServiceAccount {
+    crate::pod::ServiceAccount {
+        metadata: policy::ObjectMeta {
+            name: account.metadata.name.clone().unwrap_or_default(),
+            namespace: account.metadata.namespace.clone().unwrap_or_default(),
+            uid: account.metadata.uid.clone().unwrap_or_default(),
+            annotations: account.metadata.annotations.clone().unwrap_or_default(),
+        },
+        image_pull_secrets: account
+            .image_pull_secrets
+            .iter()
+            .flatten()
+            .map(|r| crate::pod::LocalObjectReference::new(&r.name))
+            .collect(),
+    }
+}
+
+/// A [`PullPlan`](crate::pod::PullPlan) for a k8s-openapi `Pod`, its ServiceAccount and
+/// secrets, as `kube` returns them: add the node's config or plugin answers, then `build`.
+/// The rules are [`crate::pod`]'s.
+///
+/// ```
+/// use k8s_openapi::api::core::v1::{Pod, Secret};
+///
+/// let pod: Pod = serde_json::from_value(serde_json::json!({
+///     "metadata": {"name": "web", "namespace": "shop"},
+///     "spec": {"containers": [{"name": "app", "image": "registry.example/shop/web:1.4"}],
+///              "imagePullSecrets": [{"name": "regcred"}]}
+/// }))?;
+/// let secrets: Vec<Secret> = Vec::new(); // not fetched yet
+/// let plan = kubepull::k8s::pull_plan(&pod, None, &secrets).build()?;
+/// assert_eq!(plan.missing_pull_secrets(), ["regcred"]);
+/// assert_eq!(plan.images()[0].field_path, "spec.containers[0]");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pull_plan(
+    object: &corev1::Pod,
+    account: Option<&corev1::ServiceAccount>,
+    secrets: &[corev1::Secret],
+) -> crate::pod::PullPlanBuilder {
+    let secrets: Vec<KubeSecret> = secrets.iter().map(kube_secret).collect();
+    crate::pod::PullPlan::builder(&pod(object))
+        .service_account(account.map(service_account).as_ref())
+        .secrets(&secrets)
 }
 
 impl From<&corev1::Pod> for policy::Pod {

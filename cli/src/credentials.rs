@@ -2,7 +2,7 @@
 //! The rules (order, matching, the node file, plugin answers) are the library's.
 
 use kubepull::config::{DockerConfig, Finding, KubeSecret};
-use kubepull::keyring::{Credential, KeyringBuilder};
+use kubepull::keyring::Credential;
 use kubepull::provider::{CredentialProviderResponse, PLUGIN_API_VERSIONS};
 use serde::Serialize;
 
@@ -79,34 +79,32 @@ pub fn read_secrets(path: &str) -> Result<Vec<KubeSecret>, InputError> {
 }
 
 /// The node's docker config in `bytes`: `.dockercfg` when the file is named so, else
-/// `config.json`. A file that does not parse is skipped with a warning, as the kubelet
-/// skips it on its search path.
-pub fn add_node_config(builder: &mut KeyringBuilder, name: &str, bytes: &[u8]) {
+/// `config.json`. A file that does not parse is skipped with a warning (`None`), as the
+/// kubelet skips it on its search path.
+pub fn node_config(name: &str, bytes: &[u8]) -> Option<DockerConfig> {
     let legacy = name.rsplit('/').next() == Some(".dockercfg");
     let parsed = if legacy {
         DockerConfig::from_dockercfg(bytes)
     } else {
         DockerConfig::from_config_json(bytes)
     };
-    match parsed {
-        Ok(config) => {
-            builder.add_node_config(name, &config);
-        }
-        Err(error) => {
-            eprintln!("kubepull: node config {name} skipped, as the kubelet would: {error}")
-        }
-    }
+    parsed
+        .map_err(|error| {
+            eprintln!("kubepull: node config {name} skipped, as the kubelet would: {error}");
+        })
+        .ok()
 }
 
-/// A credential provider plugin's answer (the JSON it prints), saved to `path`; the
-/// provider is named after the file (`ecr-credential-provider.json` is
-/// `provider:ecr-credential-provider`). It is decoded as the kubelet decodes a plugin's
-/// stdout; an answer the kubelet would reject is skipped with a warning.
+/// A credential provider plugin's answer (the JSON it prints), saved to `path`, as the
+/// provider's name and its credentials. The provider is named after the file
+/// (`ecr-credential-provider.json` is `provider:ecr-credential-provider`). It is decoded as
+/// the kubelet decodes a plugin's stdout; an answer the kubelet would reject is skipped with
+/// a warning (`None`).
 ///
 /// # Errors
 ///
 /// The file cannot be read.
-pub fn add_provider_response(builder: &mut KeyringBuilder, path: &str) -> Result<(), InputError> {
+pub fn provider_response(path: &str) -> Result<Option<(String, DockerConfig)>, InputError> {
     let bytes = input::read(path)?;
     let name = path
         .rsplit('/')
@@ -122,10 +120,10 @@ pub fn add_provider_response(builder: &mut KeyringBuilder, path: &str) -> Result
         .filter(|v| PLUGIN_API_VERSIONS.contains(v))
         .unwrap_or(PLUGIN_API_VERSIONS[0]);
     match CredentialProviderResponse::parse(&bytes, expected) {
-        Ok(response) => {
-            builder.add_provider_config(name, &response.to_docker_config());
+        Ok(response) => Ok(Some((name.to_owned(), response.to_docker_config()))),
+        Err(error) => {
+            eprintln!("kubepull: {path} skipped, as the kubelet would: {error}");
+            Ok(None)
         }
-        Err(error) => eprintln!("kubepull: {path} skipped, as the kubelet would: {error}"),
     }
-    Ok(())
 }

@@ -13,14 +13,13 @@ use std::process::ExitCode;
 use clap::Args;
 use kubepull::Reference;
 use kubepull::config::{KubeSecret, lint, lint_secret};
-use kubepull::keyring::{Keyring, KeyringOptions};
 use kubepull::platform::{ImageIndex, Matcher, Platform};
-use kubepull::pod::{self, Objects, Pod, ServiceAccount};
+use kubepull::pod::{Objects, PlannedImage, Pod, PullPlan, ServiceAccount};
 use kubepull::policy::{Action, Presence, Verification, decide, failed_pull_secrets_event};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::credentials::{LintLine, Row};
+use crate::credentials::{self, LintLine, Row};
 use crate::hints::{self, CloudHint};
 use crate::probe::{self, Probe, ProbeArgs, ProbeOptions};
 use crate::{InputError, Output, exit, input};
@@ -354,29 +353,23 @@ pub fn explain(
     platform: &Platform,
     probe: Option<&ProbeOptions>,
 ) -> Result<Report, InputError> {
-    let pod = &inputs.pod;
-    let account = inputs.service_account.as_ref();
-    let effective: Vec<String> = pod::effective_pull_secret_names(pod, account)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let lists_own = !pod.spec.image_pull_secrets.is_empty();
-    let from = if lists_own {
-        "pod"
-    } else if pod.is_mirror() {
-        "none"
-    } else if account.is_none() {
-        "unknown"
-    } else if effective.is_empty() {
-        "none"
-    } else {
-        "serviceAccount"
-    };
     let secrets: Vec<KubeSecret> = inputs.secrets.iter().map(|(_, s)| s.clone()).collect();
-    let missing: Vec<String> = pod::missing_pull_secrets(pod, account, &secrets)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    // The library's plan: pod secrets, then the node file, then plugin answers.
+    let mut builder = PullPlan::builder(&inputs.pod)
+        .service_account(inputs.service_account.as_ref())
+        .secrets(&secrets);
+    if let Some((name, bytes)) = &inputs.node_config {
+        if let Some(config) = credentials::node_config(name, bytes) {
+            builder = builder.node_config(name, &config);
+        }
+    }
+    for file in &inputs.provider_responses {
+        if let Some((name, config)) = credentials::provider_response(file)? {
+            builder = builder.provider(&name, &config);
+        }
+    }
+    let plan = builder.build().map_err(|e| InputError(e.to_string()))?;
+    let missing = plan.missing_pull_secrets().to_vec();
     let warning = failed_pull_secrets_event(missing.iter().map(String::as_str))
         .map(|event| format!("{} {}: {}", event.event_type, event.reason, event.message));
 
@@ -388,32 +381,29 @@ pub fn explain(
         lint_lines.extend(LintLine::all(name, lint(bytes)));
     }
 
-    let keyring = keyring(inputs, &secrets)?;
     let runtime = probe.map(|_| probe::runtime()).transpose()?;
     let mut probed: HashMap<String, Probe> = HashMap::new();
     let mut images = Vec::new();
-    for image in pod::images(pod) {
-        let mut report = explain_image(inputs, &keyring, platform, &image);
-        if let (Some(options), Some(runtime), Some(normalized)) =
-            (probe, &runtime, report.normalized.clone())
-        {
+    for image in plan.images() {
+        let mut report = explain_image(inputs, &plan, platform, image);
+        if let (Some(options), Some(runtime), Ok(reference)) = (probe, &runtime, &image.reference) {
             if report.policy.as_deref() != Some("Never") {
-                let result = probed.entry(normalized).or_insert_with(|| {
-                    let reference = Reference::parse(image.image).expect("parsed above");
-                    let candidates = keyring.lookup(&reference);
-                    runtime.block_on(probe::probe(&reference, &candidates, options))
+                let result = probed.entry(reference.to_string()).or_insert_with(|| {
+                    let candidates = plan.credentials(image);
+                    runtime.block_on(probe::probe(reference, &candidates, options))
                 });
                 report.probe = Some(result.clone());
             }
         }
         images.push(report);
     }
+    let pod = &inputs.pod;
     Ok(Report {
         pod: format!("{}/{}", pod.metadata.namespace, pod.metadata.name),
-        service_account: pod.service_account_name().to_owned(),
-        service_account_given: account.is_some(),
-        pull_secrets: effective,
-        pull_secrets_from: from,
+        service_account: plan.service_account().to_owned(),
+        service_account_given: plan.service_account_given(),
+        pull_secrets: plan.pull_secrets().to_vec(),
+        pull_secrets_from: plan.pull_secrets_from().as_str(),
         missing_pull_secrets: missing,
         warning,
         node_config: inputs.node_config.as_ref().map(|(name, _)| name.clone()),
@@ -422,41 +412,23 @@ pub fn explain(
     })
 }
 
-fn keyring(inputs: &Inputs, secrets: &[KubeSecret]) -> Result<Keyring, InputError> {
-    // The pod's secrets, then the node file, then plugin answers: the kubelet's order.
-    let mut builder = Keyring::builder_with(KeyringOptions::FAITHFUL);
-    pod::add_pull_secrets(
-        &mut builder,
-        &inputs.pod,
-        inputs.service_account.as_ref(),
-        secrets,
-    );
-    if let Some((name, bytes)) = &inputs.node_config {
-        crate::credentials::add_node_config(&mut builder, name, bytes);
-    }
-    for file in &inputs.provider_responses {
-        crate::credentials::add_provider_response(&mut builder, file)?;
-    }
-    builder.build().map_err(|e| InputError(e.to_string()))
-}
-
 fn explain_image(
     inputs: &Inputs,
-    keyring: &Keyring,
+    plan: &PullPlan,
     platform: &Platform,
-    image: &pod::PodImage<'_>,
+    image: &PlannedImage,
 ) -> ImageReport {
-    let parsed = Reference::parse(image.image);
     let present = inputs.present.iter().any(|p| {
-        p == image.image
-            || parsed
+        p == &image.image
+            || image
+                .reference
                 .as_ref()
                 .is_ok_and(|r| Reference::parse(p).is_ok_and(|q| q == *r))
     });
     let mut report = ImageReport {
         path: image.field_path.clone(),
-        name: image.name.to_owned(),
-        image: image.image.to_owned(),
+        name: image.name.clone(),
+        image: image.image.clone(),
         error: None,
         normalized: None,
         familiar: None,
@@ -487,7 +459,7 @@ fn explain_image(
     report.defaulted = policy.defaulted;
     let outcome = |presence: Presence| {
         let decision = decide(
-            image.image,
+            &image.image,
             policy.policy,
             &presence,
             &Verification::Disabled,
@@ -503,7 +475,7 @@ fn explain_image(
     };
     report.if_present = outcome(Presence::Present);
     report.if_absent = outcome(Presence::Absent);
-    let reference = match parsed {
+    let reference = match &image.reference {
         Ok(r) => r,
         Err(e) => {
             report.error = Some(e.to_string());
@@ -512,15 +484,11 @@ fn explain_image(
     };
     report.normalized = Some(reference.to_string());
     report.familiar = Some(reference.familiar().to_owned());
-    report.credentials = keyring
-        .lookup(&reference)
-        .into_iter()
-        .map(Row::new)
-        .collect();
+    report.credentials = plan.credentials(image).into_iter().map(Row::new).collect();
     if report.credentials.is_empty() {
         report.cloud_hint = hints::for_domain(reference.domain());
     }
-    if let Some((_, file, bytes)) = inputs.indexes.iter().find(|(i, _, _)| i == image.image) {
+    if let Some((_, file, bytes)) = inputs.indexes.iter().find(|(i, _, _)| *i == image.image) {
         let mut choice = PlatformChoice {
             index: file.clone(),
             wanted: platform.to_string(),

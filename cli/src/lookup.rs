@@ -109,10 +109,14 @@ fn keyring(args: &LookupArgs) -> Result<Keyring, InputError> {
     }
     if let Some(path) = &args.node_config {
         let bytes = crate::input::read(path)?;
-        credentials::add_node_config(&mut builder, path, &bytes);
+        if let Some(config) = credentials::node_config(path, &bytes) {
+            builder.add_node_config(path, &config);
+        }
     }
     for path in &args.provider_responses {
-        credentials::add_provider_response(&mut builder, path)?;
+        if let Some((name, config)) = credentials::provider_response(path)? {
+            builder.add_provider_config(&name, &config);
+        }
     }
     builder.build().map_err(|e| InputError(e.to_string()))
 }

@@ -10,6 +10,8 @@
 //! * [`Pod::service_account_name`]: the ServiceAccount admission plugin's `default`.
 //! * [`effective_pull_secret_names`], [`missing_pull_secrets`], [`keyring_for_pod`]: which
 //!   pull secrets a pod's pulls use, which of them are missing, and the kubelet's keyring.
+//! * [`PullPlan`]: all of it in one call: per image, the field path, the parsed reference,
+//!   the effective policy and the credentials in kubelet order; and the missing secrets.
 //!
 //! The same rules serve k8s-openapi's types in [`crate::k8s`]: one place for each.
 //! Behaviour follows Kubernetes v1.35: `plugin/pkg/admission/serviceaccount/admission.go`
@@ -49,11 +51,13 @@
 
 #[cfg(feature = "serde")]
 mod objects;
+mod plan;
 
 use std::collections::BTreeMap;
 
 #[cfg(feature = "serde")]
 pub use objects::{MAX_OBJECTS_BYTES, Objects, ObjectsError};
+pub use plan::{PlannedImage, PullPlan, PullPlanBuilder, PullSecretsSource};
 
 use crate::config::{DockerConfig, KubeSecret};
 use crate::keyring::{self, Keyring, KeyringBuilder, KeyringError, KeyringOptions};
