@@ -425,6 +425,14 @@ pub enum PullErrorKind {
     /// Every attempt failed (at least one): the anonymous one when no credential matched,
     /// else one per credential in order.
     AttemptsFailed(Vec<FailedAttempt>),
+    /// [`PullSession::pull_blob`]: the descriptor names a blob larger than
+    /// [`MAX_BLOB_BYTES`] (or a negative size); nothing was attempted.
+    BlobTooLarge {
+        /// The blob's digest.
+        digest: String,
+        /// Its size, as the descriptor gives it.
+        size: i64,
+    },
 }
 
 impl PullError {
@@ -442,7 +450,7 @@ impl PullError {
     pub fn attempts(&self) -> &[FailedAttempt] {
         match &self.kind {
             PullErrorKind::AttemptsFailed(attempts) => attempts,
-            PullErrorKind::NoRegistry => &[],
+            PullErrorKind::NoRegistry | PullErrorKind::BlobTooLarge { .. } => &[],
         }
     }
 
@@ -474,6 +482,11 @@ impl fmt::Display for PullError {
             PullErrorKind::NoRegistry => write!(
                 f,
                 "image {:?} has no registry domain, which oci-client cannot address",
+                self.image
+            ),
+            PullErrorKind::BlobTooLarge { digest, size } => write!(
+                f,
+                "blob {digest} of {:?} is {size} bytes, more than the {MAX_BLOB_BYTES} kubepull reads into memory",
                 self.image
             ),
             PullErrorKind::AttemptsFailed(attempts) => {
@@ -698,6 +711,230 @@ impl Puller {
             image: image.to_string(),
             kind: PullErrorKind::AttemptsFailed(failures),
         })
+    }
+}
+
+/// The largest blob [`PullSession::pull_blob`] reads into memory: 64 MiB, far above a config
+/// blob or a manifest; stream layers with [`PullSession::try_each`] and a writer of your own.
+pub const MAX_BLOB_BYTES: usize = 64 * 1024 * 1024;
+
+/// Several requests for one image that reuse the credential that worked.
+///
+/// The kubelet tries the image's credentials in order for each pull, and the runtime then
+/// makes every request of that pull (manifest, config, layers) with the one credential it was
+/// given. A session does the same across calls: the first call tries the candidates in
+/// kubelet order; once one has worked, later calls (a digest, then the manifest, then blobs)
+/// use it alone and do not send the credentials before it again. If it later fails, the call
+/// falls back to the full kubelet order, starting again from the first candidate, and the
+/// failures of both rounds are reported in order.
+///
+/// ```no_run
+/// # async fn demo(keyring: kubepull::Keyring) -> Result<(), Box<dyn std::error::Error>> {
+/// use kubepull::oci::Puller;
+/// use kubepull::oci::oci_client::client::ClientConfig;
+///
+/// let image: kubepull::Reference = "registry.example.com/team/app:1.0".parse()?;
+/// let candidates = keyring.lookup(&image);
+/// let puller = Puller::new(ClientConfig::default);
+/// let mut session = puller.session(&image, &candidates);
+/// let digest = session.fetch_manifest_digest().await?; // tries the candidates in order
+/// let (manifest, _) = session.pull_image_manifest().await?.value; // only the one that worked
+/// let config = session.pull_blob(&manifest.config).await?.value;
+/// println!("{} via {:?}: {} config bytes", digest.value, session.credential(), config.len());
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct PullSession<'c> {
+    puller: Puller,
+    image: Reference,
+    candidates: Vec<&'c Credential>,
+    worked: Option<UsedCredential>,
+}
+
+impl Puller {
+    /// A session for `image` with its candidates (`Keyring::lookup`'s order); see
+    /// [`PullSession`].
+    pub fn session<'c>(&self, image: &Reference, candidates: &[&'c Credential]) -> PullSession<'c> {
+        PullSession {
+            puller: self.clone(),
+            image: image.clone(),
+            candidates: candidates.to_vec(),
+            worked: None,
+        }
+    }
+}
+
+impl PullSession<'_> {
+    /// The credential that worked last, `None` before a success or for anonymous pulls.
+    pub fn credential(&self) -> Option<&UsedCredential> {
+        self.worked.as_ref()
+    }
+
+    /// Any oci-client operation, as [`Puller::try_each`], with the credential that worked
+    /// first (alone) and the kubelet's full order after it failed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Puller::try_each`], with the remembered credential's failure first.
+    pub async fn try_each<T, F, Fut>(&mut self, mut attempt: F) -> Result<Pulled<T>, PullError>
+    where
+        F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
+        Fut: Future<Output = Result<T, OciDistributionError>>,
+    {
+        let mut earlier = Vec::new();
+        if let Some(index) = self.worked.take().map(|used| used.index) {
+            let only = &self.candidates[index..=index];
+            match self.puller.try_each(&self.image, only, &mut attempt).await {
+                Ok(mut pulled) => {
+                    renumber(pulled.credential.as_mut(), &mut pulled.failed, index);
+                    self.worked.clone_from(&pulled.credential);
+                    return Ok(pulled);
+                }
+                Err(mut error) => {
+                    if let PullErrorKind::AttemptsFailed(attempts) = &mut error.kind {
+                        renumber(None, attempts, index);
+                        earlier = std::mem::take(attempts);
+                    }
+                }
+            }
+        }
+        match self
+            .puller
+            .try_each(&self.image, &self.candidates, &mut attempt)
+            .await
+        {
+            Ok(mut pulled) => {
+                self.worked.clone_from(&pulled.credential);
+                earlier.append(&mut pulled.failed);
+                pulled.failed = earlier;
+                Ok(pulled)
+            }
+            Err(mut error) => {
+                if let PullErrorKind::AttemptsFailed(attempts) = &mut error.kind {
+                    earlier.append(attempts);
+                    *attempts = earlier;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// `Client::fetch_manifest_digest` in the session.
+    ///
+    /// # Errors
+    ///
+    /// See [`PullSession::try_each`].
+    pub async fn fetch_manifest_digest(&mut self) -> Result<Pulled<String>, PullError> {
+        self.try_each(|client, reference, auth| async move {
+            client.fetch_manifest_digest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// `Client::pull_manifest` in the session: the manifest as stored and its digest.
+    ///
+    /// # Errors
+    ///
+    /// See [`PullSession::try_each`].
+    pub async fn pull_manifest(&mut self) -> Result<Pulled<(OciManifest, String)>, PullError> {
+        self.try_each(|client, reference, auth| async move {
+            client.pull_manifest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// `Client::pull_image_manifest` in the session: an index is resolved with the puller's
+    /// platform selector.
+    ///
+    /// # Errors
+    ///
+    /// See [`PullSession::try_each`].
+    pub async fn pull_image_manifest(
+        &mut self,
+    ) -> Result<Pulled<(OciImageManifest, String)>, PullError> {
+        self.try_each(|client, reference, auth| async move {
+            client.pull_image_manifest(&reference, &auth).await
+        })
+        .await
+    }
+
+    /// A blob (a config, or a small layer) into memory, at most [`MAX_BLOB_BYTES`]; the
+    /// digest is verified by oci-client.
+    ///
+    /// # Errors
+    ///
+    /// See [`PullSession::try_each`]; a larger blob fails its attempt.
+    pub async fn pull_blob(
+        &mut self,
+        blob: &oci_client::manifest::OciDescriptor,
+    ) -> Result<Pulled<Vec<u8>>, PullError> {
+        if usize::try_from(blob.size).map_or(true, |size| size > MAX_BLOB_BYTES) {
+            return Err(PullError {
+                image: self.image.to_string(),
+                kind: PullErrorKind::BlobTooLarge {
+                    digest: blob.digest.clone(),
+                    size: blob.size,
+                },
+            });
+        }
+        self.try_each(|client, reference, auth| async move {
+            client
+                .auth(&reference, &auth, oci_client::RegistryOperation::Pull)
+                .await?;
+            // The registry may send more than the descriptor says: stop at the cap.
+            let mut capped = CappedBuffer::default();
+            client.pull_blob(&reference, blob, &mut capped).await?;
+            Ok(capped.bytes)
+        })
+        .await
+    }
+}
+
+/// A buffer that refuses to grow past [`MAX_BLOB_BYTES`].
+#[derive(Default)]
+struct CappedBuffer {
+    bytes: Vec<u8>,
+}
+
+impl tokio::io::AsyncWrite for CappedBuffer {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if self.bytes.len() + buf.len() > MAX_BLOB_BYTES {
+            return std::task::Poll::Ready(Err(std::io::Error::other(format!(
+                "the registry sent more than the {MAX_BLOB_BYTES} bytes kubepull reads into memory"
+            ))));
+        }
+        self.bytes.extend_from_slice(buf);
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// Renumbers attempts made over `candidates[offset..]` as positions in `candidates`.
+fn renumber(used: Option<&mut UsedCredential>, failed: &mut [FailedAttempt], offset: usize) {
+    if let Some(used) = used {
+        used.index += offset;
+    }
+    for attempt in failed {
+        if let Some(credential) = &mut attempt.credential {
+            credential.index += offset;
+        }
     }
 }
 
