@@ -16,6 +16,10 @@
 //! # Ok(()) }
 //! ```
 
+// The I/O layer behind feature `exec`: it spawns processes and reads the clock and the
+// environment, which the pure core may not (clippy.toml).
+#![allow(clippy::disallowed_methods, clippy::disallowed_types)]
+
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fmt;
