@@ -6,9 +6,10 @@ use zeroize::Zeroize;
 
 /// A secret string: a password, a decoded or encoded `auth` value, an identity token.
 ///
-/// `Debug` and `Display` print `[REDACTED]`, the memory is overwritten with zeros when the value
-/// is dropped, and the only way to read it is [`Secret::expose_secret`], so every read is easy
-/// to find in review. There is deliberately no `Serialize`: writing a secret into JSON is done
+/// As in the `secrecy` crate: `Debug` prints `Secret([REDACTED])`, there is no `Display` (so
+/// `format!("Bearer {s}")` does not compile rather than quietly sending a placeholder), the
+/// memory is overwritten with zeros when the value is dropped, and the only way to read it is
+/// [`Secret::expose_secret`], so every read is easy to find in review. There is deliberately no `Serialize`: writing a secret into JSON is done
 /// explicitly by the code that builds a config (see `config`), never by accident.
 ///
 /// Equality compares in time independent of where the first difference is.
@@ -18,8 +19,12 @@ use zeroize::Zeroize;
 ///
 /// let password = Secret::new("hunter2");
 /// assert_eq!(format!("{password:?}"), "Secret([REDACTED])");
-/// assert_eq!(password.to_string(), "[REDACTED]");
 /// assert_eq!(password.expose_secret(), "hunter2");
+/// ```
+///
+/// ```compile_fail
+/// let token = kubepull::Secret::new("hunter2");
+/// let header = format!("Bearer {token}"); // no Display: say `token.expose_secret()`
 /// ```
 #[derive(Clone, Default)]
 pub struct Secret(String);
@@ -66,12 +71,6 @@ impl fmt::Debug for Secret {
     }
 }
 
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
 impl PartialEq for Secret {
     fn eq(&self, other: &Secret) -> bool {
         let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
@@ -95,7 +94,8 @@ mod tests {
     #[test]
     fn redacts_and_compares() {
         let s = Secret::new("p@ss");
-        assert!(!format!("{s:?} {s} {s:#?}").contains("p@ss"));
+        assert!(!format!("{s:?} {s:#?}").contains("p@ss"));
+        assert_eq!(format!("{s:?}"), "Secret([REDACTED])");
         assert_eq!(s, Secret::from("p@ss"));
         assert_ne!(s, Secret::from("p@st"));
         assert_ne!(s, Secret::from("p@s"));

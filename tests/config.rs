@@ -738,7 +738,7 @@ fn nothing_prints_a_secret() {
     for (key, entry) in parsed.auths.iter() {
         rendered.push(format!("{key} {entry:?} {entry:#?}"));
     }
-    rendered.push(format!("{:?} {}", parsed.to_json(), parsed.to_json()));
+    rendered.push(format!("{:?}", parsed.to_json()));
     // Errors around secrets: an `auth` without a colon, bad base64 next to a password, a
     // password of the wrong type, a secret value where an object belongs.
     for bad in [
@@ -767,9 +767,9 @@ fn nothing_prints_a_secret() {
         .password("pw-alpha-1");
     rendered.push(format!("{secret:?}"));
     let built = secret.build().unwrap();
-    rendered.push(format!("{built:?} {built:#?} {}", built.to_json()));
+    rendered.push(format!("{built:?} {built:#?} {:?}", built.to_json()));
     let (_, password) = decode_auth("dTpwYXNzd29yZC1lY2hvLTU=").unwrap();
-    rendered.push(format!("{password} {password:?}"));
+    rendered.push(format!("{password:?} {password:#?}"));
     for text in &rendered {
         assert_no_leak("render", text, &SECRETS);
     }
