@@ -42,6 +42,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod apimachinery;
 mod go;
 mod secret;
 

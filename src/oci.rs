@@ -462,17 +462,7 @@ impl PullError {
         if attempts.is_empty() {
             return self.to_string();
         }
-        let mut seen: Vec<&str> = Vec::new();
-        for attempt in attempts {
-            if !seen.contains(&attempt.message()) {
-                seen.push(attempt.message());
-            }
-        }
-        if seen.len() == 1 {
-            seen[0].to_owned()
-        } else {
-            format!("[{}]", seen.join(", "))
-        }
+        crate::apimachinery::aggregate(attempts.iter().map(FailedAttempt::message))
     }
 }
 

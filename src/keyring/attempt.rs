@@ -36,21 +36,8 @@ pub struct PullFailure<'a, E> {
 
 impl<E: fmt::Display> fmt::Display for PullFailure<'_, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let messages: Vec<String> = self.attempts.iter().map(|a| a.error.to_string()).collect();
-        if messages.len() == 1 {
-            return f.write_str(&messages[0]);
-        }
-        let mut seen: Vec<&str> = Vec::new();
-        for message in &messages {
-            if !seen.contains(&message.as_str()) {
-                seen.push(message);
-            }
-        }
-        if seen.len() == 1 {
-            f.write_str(seen[0])
-        } else {
-            write!(f, "[{}]", seen.join(", "))
-        }
+        let messages = self.attempts.iter().map(|a| a.error.to_string());
+        f.write_str(&crate::apimachinery::aggregate(messages))
     }
 }
 

@@ -194,7 +194,10 @@ impl AlwaysPullImages {
         if errors.is_empty() {
             return Ok(());
         }
-        Err(Error::new(ErrorKind::Forbidden, aggregate(&errors)))
+        Err(Error::new(
+            ErrorKind::Forbidden,
+            crate::apimachinery::aggregate(&errors),
+        ))
     }
 }
 
@@ -211,22 +214,6 @@ fn forbidden_message(request: &AdmissionRequest<'_>, name: &str, inner: &str) ->
         format!("{resource} is forbidden: {inner}")
     } else {
         format!("{resource} {} is forbidden: {inner}", quote(name))
-    }
-}
-
-/// `utilerrors.NewAggregate(errs).Error()`: distinct messages in order, `[a, b]` when more than
-/// one remains.
-fn aggregate(messages: &[String]) -> String {
-    let mut seen = BTreeSet::new();
-    let distinct: Vec<&str> = messages
-        .iter()
-        .filter(|m| seen.insert(m.as_str()))
-        .map(String::as_str)
-        .collect();
-    if distinct.len() == 1 {
-        distinct[0].to_owned()
-    } else {
-        format!("[{}]", distinct.join(", "))
     }
 }
 

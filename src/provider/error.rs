@@ -67,7 +67,8 @@ impl ProviderError {
     pub(crate) fn invalid(errors: Vec<FieldError>) -> ProviderError {
         ProviderError {
             kind: ProviderErrorKind::Invalid,
-            message: aggregate(&errors),
+            // `field.ErrorList.ToAggregate().Error()`.
+            message: crate::apimachinery::aggregate(errors.iter().map(ToString::to_string)),
             field_errors: errors,
         }
     }
@@ -81,23 +82,6 @@ impl ProviderError {
     /// (duplicates removed as `ToAggregate` does). Empty otherwise.
     pub fn field_errors(&self) -> &[FieldError] {
         &self.field_errors
-    }
-}
-
-/// `field.ErrorList.ToAggregate().Error()`: one message alone, several as `[a, b]`, exact
-/// duplicates dropped.
-fn aggregate(errors: &[FieldError]) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for e in errors {
-        let text = e.to_string();
-        if !seen.contains(&text) {
-            seen.push(text);
-        }
-    }
-    match seen.len() {
-        0 => String::new(),
-        1 => seen.remove(0),
-        _ => format!("[{}]", seen.join(", ")),
     }
 }
 
