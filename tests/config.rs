@@ -1,6 +1,10 @@
 //! Conformance tests for `kubepull::config` against spec/kubernetes.md §3, §4.7, §6 and the
 //! vectors of §8.8, §8.9, §8.12 (secret data), §8.15, §8.18; data in tests/data/config/.
 
+mod common;
+
+use common::{rows, s};
+
 use std::collections::BTreeMap;
 
 use kubepull::Secret;
@@ -9,24 +13,6 @@ use kubepull::config::{
     KubeSecret, MAX_CONFIG_BYTES, decode_auth, encode_auth, validate_secret_data,
 };
 use serde_json::Value;
-
-fn rows(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/config/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let rows: Vec<Value> = text
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{path}: {e}: {line}")))
-        .collect();
-    assert!(!rows.is_empty(), "{path} has no rows");
-    rows
-}
-
-fn s<'a>(row: &'a Value, field: &str) -> &'a str {
-    row[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{row}: no string {field}"))
-}
 
 fn kind_of(name: &str) -> ConfigErrorKind {
     match name {
@@ -112,7 +98,7 @@ fn assert_error(
 
 #[test]
 fn auth_field_vectors_8_8() {
-    for row in rows("auth.jsonl") {
+    for row in rows("config/auth.jsonl") {
         let id = s(&row, "id");
         let auth = s(&row, "auth");
         match (decode_auth(auth), row.get("error")) {
@@ -154,7 +140,7 @@ fn encoder_output_decodes_vector_68() {
 
 #[test]
 fn entry_vectors_8_9() {
-    for row in rows("entries.jsonl") {
+    for row in rows("config/entries.jsonl") {
         let id = s(&row, "id");
         let input = s(&row, "input");
         match AuthEntry::from_json(input.as_bytes()) {
@@ -204,7 +190,7 @@ fn entry_encoding_vector_77() {
 
 #[test]
 fn document_vectors_8_9() {
-    for row in rows("documents.jsonl") {
+    for row in rows("config/documents.jsonl") {
         let id = s(&row, "id");
         let input = s(&row, "input").as_bytes();
         let result = match s(&row, "format") {
@@ -324,7 +310,7 @@ fn data_of(row: &Value) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn secret_data_vectors_8_12_and_4_7() {
-    for row in rows("secret_data.jsonl") {
+    for row in rows("config/secret_data.jsonl") {
         let id = s(&row, "id");
         let ty = s(&row, "type");
         let data = data_of(&row);
@@ -361,7 +347,7 @@ fn secret_data_vectors_8_12_and_4_7() {
 
 #[test]
 fn kubectl_vectors_8_15() {
-    for row in rows("kubectl.jsonl") {
+    for row in rows("config/kubectl.jsonl") {
         let id = s(&row, "id");
         let mut builder = DockerRegistrySecret::new(s(&row, "name"))
             .username(s(&row, "username"))
@@ -571,7 +557,7 @@ fn lint_path(path: &str) -> Vec<kubepull::config::Finding> {
 #[test]
 fn lint_cases() {
     let dir = format!("{}/tests/data/config/lint", env!("CARGO_MANIFEST_DIR"));
-    for row in rows("lint/expected.jsonl") {
+    for row in rows("config/lint/expected.jsonl") {
         let file = s(&row, "file");
         let findings = lint_path(&format!("{dir}/{file}"));
         let got: Vec<(String, Option<String>)> = findings

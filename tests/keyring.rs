@@ -1,6 +1,10 @@
 //! Keyring conformance: spec `kubernetes.md` §4 and §5, vectors §8.1–8.7, §8.12 (see
 //! `keyring_secrets.rs`), §8.18, from `tests/data/keyring/`.
 
+mod common;
+
+use common::{cases, s};
+
 use std::fmt::Write as _;
 
 use kubepull::keyring::{
@@ -11,20 +15,6 @@ use kubepull::keyring::{
 use kubepull::{Reference, Secret};
 use serde::Deserialize;
 use serde_json::Value;
-
-fn load(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/keyring/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let cases: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    assert!(!cases.is_empty(), "{path} is empty");
-    cases
-}
-
-fn s<'a>(case: &'a Value, field: &str) -> &'a str {
-    case[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("{field} in {case}"))
-}
 
 fn strings(case: &Value, field: &str) -> Vec<String> {
     serde_json::from_value(case[field].clone()).unwrap_or_else(|e| panic!("{field} in {case}: {e}"))
@@ -100,7 +90,7 @@ fn assert_no_secret(id: &str, text: &str, passwords: &[String]) {
 
 #[test]
 fn urls_match_vectors() {
-    for case in load("urls_match.json") {
+    for case in cases("keyring/urls_match.json") {
         let (id, glob, target) = (s(&case, "id"), s(&case, "glob"), s(&case, "target"));
         let expected = case["match"].as_bool().unwrap();
         if case["parse_error"].as_bool() == Some(true) {
@@ -148,7 +138,7 @@ fn match_images_validation_error_text() {
 
 #[test]
 fn default_registry_vectors() {
-    for case in load("default_registry.json") {
+    for case in cases("keyring/default_registry.json") {
         let (id, image) = (s(&case, "id"), s(&case, "image"));
         let faithful = case["faithful"].as_bool().unwrap();
         let strict = case["strict"].as_bool().unwrap();
@@ -164,7 +154,7 @@ fn default_registry_vectors() {
 
 #[test]
 fn normalize_vectors() {
-    for case in load("normalize.json") {
+    for case in cases("keyring/normalize.json") {
         let (id, key) = (s(&case, "id"), s(&case, "key"));
         match case.get("normalized") {
             Some(expected) => {
@@ -203,7 +193,7 @@ fn normalize_vectors() {
 
 #[test]
 fn lookup_vectors() {
-    let cases = load("lookups.json");
+    let cases = cases("keyring/lookups.json");
     for case in &cases {
         let id = s(case, "id");
         let (keyring, passwords) = build(case);
@@ -304,7 +294,7 @@ impl std::fmt::Display for PullError {
 
 #[test]
 fn attempt_vectors() {
-    for case in load("attempts.json") {
+    for case in cases("keyring/attempts.json") {
         let id = s(&case, "id");
         let users = strings(&case, "credentials");
         let succeeds = strings(&case, "succeeds");
@@ -353,7 +343,7 @@ fn attempt_vectors() {
 
 #[test]
 fn service_account_vectors() {
-    for case in load("service_account.json") {
+    for case in cases("keyring/service_account.json") {
         let id = s(&case, "id");
         let (pod, sa) = (strings(&case, "pod"), strings(&case, "service_account"));
         assert_eq!(

@@ -2,19 +2,14 @@
 //! `tests/data/keyring/secrets_merge.json` (Secret objects as `kubectl get secret -o json`
 //! prints them).
 
+mod common;
+
+use common::cases;
+
 use kubepull::Secret;
 use kubepull::config::KubeSecret;
 use kubepull::keyring::{Keyring, KeyringBuilder, KeyringOptions, KeyringWarning};
 use serde_json::Value;
-
-fn load() -> Vec<Value> {
-    let path = format!(
-        "{}/tests/data/keyring/secrets_merge.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 const NODE_PATH: &str = "/var/lib/kubelet/config.json";
 
@@ -56,7 +51,7 @@ fn assert_found(id: &str, keyring: &Keyring, image: &str, expected: &Value) {
 
 #[test]
 fn make_docker_keyring_vectors() {
-    let cases = load();
+    let cases = cases("keyring/secrets_merge.json");
     for case in &cases {
         let id = case["id"].as_str().unwrap();
         let image = case["image"].as_str().unwrap();

@@ -1,5 +1,9 @@
 //! Pull policy: spec §1 and vectors §8.10, §8.11, §8.16, plus the full decision table.
 
+mod common;
+
+use common::{rows, s};
+
 use std::time::Duration;
 
 use kubepull::policy::{
@@ -9,24 +13,6 @@ use kubepull::policy::{
     default_pull_policy, pull_failed, pulled_event,
 };
 use serde_json::Value;
-
-fn rows(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/policy/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let rows: Vec<Value> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert!(!rows.is_empty(), "{path} has no rows");
-    rows
-}
-
-fn s<'a>(row: &'a Value, key: &str) -> &'a str {
-    row[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} missing in {row}"))
-}
 
 // ---- §8.10 ParseImageName ----
 
@@ -52,7 +38,9 @@ fn assert_image_name(row: &Value) {
 
 #[test]
 fn image_name_vectors() {
-    rows("image_names.jsonl").iter().for_each(assert_image_name);
+    rows("policy/image_names.jsonl")
+        .iter()
+        .for_each(assert_image_name);
 }
 
 #[test]
@@ -100,7 +88,9 @@ fn assert_default(row: &Value) {
 
 #[test]
 fn defaulting_vectors() {
-    rows("defaulting.jsonl").iter().for_each(assert_default);
+    rows("policy/defaulting.jsonl")
+        .iter()
+        .for_each(assert_default);
 }
 
 #[test]
@@ -227,7 +217,7 @@ fn assert_decision(row: &Value) {
 
 #[test]
 fn decision_table_is_total() {
-    let rows = rows("decision.jsonl");
+    let rows = rows("policy/decision.jsonl");
     // 3 images (one invalid + 3 valid = 4) x 3 policies x 3 presences x 4 verdicts.
     assert_eq!(rows.len(), 4 * 3 * 3 * 4);
     for row in &rows {
@@ -510,12 +500,14 @@ fn assert_admission(row: &Value) {
 
 #[test]
 fn always_pull_images_vectors() {
-    rows("admission.jsonl").iter().for_each(assert_admission);
+    rows("policy/admission.jsonl")
+        .iter()
+        .for_each(assert_admission);
 }
 
 #[test]
 fn admitted_pods_validate() {
-    for row in rows("admission.jsonl") {
+    for row in rows("policy/admission.jsonl") {
         let Some(mut p) = pod(&row["object"]) else {
             continue;
         };

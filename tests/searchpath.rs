@@ -1,6 +1,10 @@
 //! The node credential search path (spec/kubernetes.md §3.1, §3.4, §8.18 #178) over an
 //! in-memory file system; data in tests/data/config/searchpath_*.jsonl.
 
+mod common;
+
+use common::rows;
+
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -8,17 +12,6 @@ use std::time::{Duration, Instant};
 
 use kubepull::searchpath::{CACHE_LIFETIME, ConfigFormat, NodeConfigCache, Outcome, SearchPath};
 use serde_json::Value;
-
-fn rows(name: &str) -> Vec<Value> {
-    let path = format!("{}/tests/data/config/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let rows: Vec<Value> = text
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .collect();
-    assert!(!rows.is_empty());
-    rows
-}
 
 fn search_path(row: &Value) -> SearchPath {
     SearchPath::new(
@@ -45,7 +38,7 @@ fn reader(row: &Value) -> impl FnMut(&Path) -> io::Result<Option<Vec<u8>>> + use
 
 #[test]
 fn candidate_order_3_1() {
-    for row in rows("searchpath_candidates.jsonl") {
+    for row in rows("config/searchpath_candidates.jsonl") {
         let id = row["id"].as_str().unwrap();
         let search = search_path(&row);
         let candidates = search.candidates();
@@ -77,7 +70,7 @@ fn candidate_order_3_1() {
 
 #[test]
 fn resolution_3_1_and_3_4() {
-    for row in rows("searchpath_resolve.jsonl") {
+    for row in rows("config/searchpath_resolve.jsonl") {
         let id = row["id"].as_str().unwrap();
         let search = search_path(&row);
         match (search.resolve(reader(&row)), row.get("error")) {
