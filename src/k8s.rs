@@ -479,7 +479,7 @@ fn find_secret<'s>(
 /// `secrets` by name (in the pod's namespace, when both carry one) and added with
 /// [`KeyringBuilder::add_pull_secret`](crate::keyring::KeyringBuilder::add_pull_secret), as
 /// `MakeDockerKeyring` does. A secret that is missing is skipped, as the kubelet skips a
-/// secret it cannot fetch (spec `kubernetes.md` §1.2 step 7: it records a
+/// secret it cannot fetch (`pkg/kubelet/kubelet_pods.go` `getPullSecretsForPod`: it records a
 /// `FailedToRetrieveImagePullSecret` warning and pulls with the others; see
 /// [`missing_pull_secrets`]). A listed duplicate is added twice. `node` is the node's
 /// docker config and the path it was read from (the first valid file of the search path),

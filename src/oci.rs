@@ -1,7 +1,8 @@
 //! Pulling with [oci-client](https://docs.rs/oci-client) in the kubelet's order (feature
 //! `oci-client`).
 //!
-//! The kubelet looks the image up in its keyring and then (spec `kubernetes.md` §4.6):
+//! The kubelet looks the image up in its keyring and then (Kubernetes v1.35
+//! `pkg/kubelet/kuberuntime/kuberuntime_image.go` `PullImage`):
 //! pulls anonymously when nothing matched; otherwise tries each matching credential in order,
 //! stops at the first success, and, when every one failed, reports all the errors. Any error
 //! moves on to the next credential, and there is **no** anonymous retry after credentials

@@ -1,5 +1,7 @@
 //! The node credential search path: where the kubelet looks for `config.json` and
-//! `.dockercfg`, in which order, and how long it caches what it found (spec §3.1).
+//! `.dockercfg`, in which order, and how long it caches what it found: Kubernetes v1.35
+//! `pkg/credentialprovider/config.go` (`ReadDockerConfigJSONFile`, `ReadDockercfgFile`) and
+//! `pkg/credentialprovider/provider.go` (the 5-minute cache).
 //!
 //! Pure: directories are values, files are read through a caller-supplied [`ConfigReader`],
 //! and the cache takes the current time as an argument. The `fs` feature wires these to the

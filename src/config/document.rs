@@ -16,7 +16,7 @@ const CONFIG_JSON_GO_TYPE: &str = "credentialprovider.DockerConfigJSON";
 /// The kubelet's `DockerConfig`: registry key, exactly as written, to credentials.
 ///
 /// Both file formats decode into this map; keys are not normalised here (`http://`, `/v1/`
-/// and globs are the keyring's business, spec §4.1). Iteration is in byte order of the keys,
+/// and globs are the keyring's business, `pkg/credentialprovider/keyring.go` `Add`). Iteration is in byte order of the keys,
 /// where Go's map order is random; nothing in the kubelet depends on it.
 ///
 /// ```

@@ -507,7 +507,7 @@ fn lint_entries<'a>(
     }
 }
 
-/// The parts of a registry key the keyring uses (spec §4.1).
+/// The parts of a registry key the keyring uses (`pkg/credentialprovider/keyring.go` `Add`).
 struct KeyParts<'a> {
     hostname: &'a str,
     port: &'a str,
@@ -686,7 +686,7 @@ fn class_is_valid(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool 
     }
 }
 
-/// Host shapes of cloud registries (spec multiarch §3): a key that looks like one of them but
+/// Host shapes of cloud registries (`provider::cloud`): a key that looks like one of them but
 /// whose label count fits none of its real hosts can never match, since `*` spans one label.
 fn cloud_shape_problem(labels: &[&str]) -> Option<String> {
     const ECR_SUFFIXES: &[&str] = &[

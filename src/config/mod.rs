@@ -11,7 +11,10 @@
 //! * [`DockerRegistrySecret`]: `kubectl create secret docker-registry`, byte for byte.
 //! * [`lint`]: problems a cluster admin should know about, as typed [`Finding`]s.
 //!
-//! Behaviour follows `spec/kubernetes.md` §3, §4.7 and §6. Go's `encoding/json` semantics
+//! Behaviour follows Kubernetes v1.35: `pkg/credentialprovider/config.go`
+//! (`ReadDockerConfigJSONFile`, `DockerConfigEntry.UnmarshalJSON`, `decodeDockerConfigFieldAuth`),
+//! `pkg/credentialprovider/secrets/secrets.go` (`MakeDockerKeyring`), the Secret validation of
+//! `pkg/apis/core/validation`, and kubectl's `create secret docker-registry`. Go's `encoding/json` semantics
 //! are reproduced where they change results (case-insensitive field names, `null`, invalid
 //! UTF-8, which error wins). Known differences, all on hostile input only: nesting deeper
 //! than 10,000 levels inside ignored fields is accepted (Go refuses it); a `\ud800`-style lone surrogate

@@ -1,4 +1,5 @@
-//! The kubelet's pull loop over keyring candidates (§4.6, `kuberuntime_image.go PullImage`),
+//! The kubelet's pull loop over keyring candidates (Kubernetes v1.35
+//! `pkg/kubelet/kuberuntime/kuberuntime_image.go` `PullImage`),
 //! independent of any registry client or async runtime.
 
 use std::fmt;

@@ -1,6 +1,9 @@
 //! The kubelet's credential keyring: pod `imagePullSecrets`, the node's docker config and
 //! credential provider answers merged into one virtual `config.json`, looked up in the order
-//! the kubelet tries credentials (spec `kubernetes.md` §4, §5, §7.5).
+//! the kubelet tries credentials. Follows Kubernetes v1.35: `pkg/credentialprovider/keyring.go`
+//! (`BasicDockerKeyring.Add`, `Lookup`, `URLsMatchStr`, `UnionDockerKeyring`),
+//! `pkg/credentialprovider/secrets/secrets.go` (`MakeDockerKeyring`) and the pull loop of
+//! `pkg/kubelet/kuberuntime/kuberuntime_image.go` (`PullImage`).
 //!
 //! * [`RegistryKey`] and [`RegistryPattern`]: key normalisation and Go-exact matching
 //!   (per-label `filepath.Match` globs, exact port, byte-prefix path), reusable for

@@ -20,7 +20,7 @@ pub struct KeyringOptions {
     ///
     /// Upstream (`URLsMatch`) compares paths as byte prefixes, so the credentials for one
     /// repository prefix are also offered to every repository whose name merely starts with
-    /// the same bytes (§4.2 step 4, vector 56).
+    /// the same bytes (`keyring.go` `URLsMatch`).
     pub path_segment_boundaries: bool,
     /// Docker Hub credentials (the key `index.docker.io`) are never offered through the
     /// fallback to an image whose first component is `localhost` or contains an upper-case
@@ -42,9 +42,9 @@ pub struct KeyringOptions {
     /// [`KeyringWarning::SkippedSecret`](super::KeyringWarning::SkippedSecret), instead of
     /// failing the whole keyring.
     ///
-    /// Upstream (`MakeDockerKeyring`) returns the error, so one malformed secret makes every
-    /// pull of the pod fail, even those that other secrets or the node could serve (§4.4,
-    /// vector 179).
+    /// Upstream (`pkg/credentialprovider/secrets/secrets.go` `MakeDockerKeyring`) returns the
+    /// error, so one malformed secret makes every pull of the pod fail, even those that other
+    /// secrets or the node could serve.
     pub skip_malformed_secrets: bool,
 }
 

@@ -19,7 +19,7 @@ pub const MAX_PATTERN_LEN: usize = 4 * 1024;
 /// The key the Docker Hub fallback reads (`https://index.docker.io/v1/` normalised).
 pub const DOCKER_HUB_KEY: &str = "index.docker.io";
 
-/// A registry key after the kubelet's normalisation (§4.1): scheme and query dropped, a
+/// A registry key after the kubelet's normalisation (`keyring.go` `BasicDockerKeyring.Add`): scheme and query dropped, a
 /// leading `/v1/` or `/v2/` cut to `/`, `host[:port]` plus the rest of the path.
 ///
 /// Keys are bytes because Go decodes `%`-escapes in hosts and paths into arbitrary bytes;
@@ -92,7 +92,7 @@ impl fmt::Debug for RegistryKey {
 }
 
 /// A registry pattern: a normalised key or a credential provider `matchImages` entry, with
-/// per-label globs in the host (§4.2).
+/// per-label globs in the host (`keyring.go` `URLsMatch`).
 ///
 /// A pattern matches an image (or any schemeless URL) when, after both are parsed as
 /// `https://` URLs:

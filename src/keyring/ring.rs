@@ -1,5 +1,6 @@
 //! The keyring: pod pull secrets, then the node's docker config, then credential provider
-//! answers, as the kubelet unions them (§4.4, §4.5, §7.5).
+//! answers, as the kubelet unions them (`keyring.go` `UnionDockerKeyring`,
+//! `secrets/secrets.go` `MakeDockerKeyring`, `plugin/plugin.go`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -458,7 +459,7 @@ impl Keyring {
     }
 
     /// The credentials the kubelet would try for `image`, in the order it tries them
-    /// (§4.3–4.5). The image is looked up by its name without tag or digest
+    /// (`keyring.go` `Lookup`). The image is looked up by its name without tag or digest
     /// (`domain/path`, e.g. `docker.io/library/nginx`), as the kubelet's `repoToPull`.
     ///
     /// An empty result means the kubelet pulls anonymously.

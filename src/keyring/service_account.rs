@@ -1,4 +1,4 @@
-//! ServiceAccount `imagePullSecrets` automation (§5, admission plugin `ServiceAccount`).
+//! ServiceAccount `imagePullSecrets` automation (`plugin/pkg/admission/serviceaccount/admission.go`).
 //!
 //! Only the admission plugin reads a service account's pull secrets, once, when the pod is
 //! created; the kubelet never does. These functions work on plain values (lists of secret

@@ -1,5 +1,8 @@
 //! Cloud registry hosts: which cloud a registry host belongs to, and the parts of the name
-//! its credential plugin reads (spec `multiarch-and-providers.md` §3).
+//! its credential plugin reads: cloud-provider-aws `cmd/ecr-credential-provider/main.go`
+//! (`ecrPrivateHostPattern`), cloud-provider-gcp's `containerRegistryUrls`, cloud-provider-azure
+//! `pkg/credentialprovider/azure_credentials.go`, Oracle's OCIR plugin config and IBM's
+//! registry host list.
 //!
 //! ```
 //! use kubepull::provider::cloud::{CloudRegistry, recognize};

@@ -1,5 +1,6 @@
 //! Docker credential helpers (`docker-credential-<name>`) and docker's own choice of where
-//! a registry's credentials live (spec `multiarch-and-providers.md` §4).
+//! a registry's credentials live: docker/docker-credential-helpers `client/client.go` and docker/cli
+//! `cli/config/configfile/file.go` (`GetCredentialsStore`).
 //!
 //! **These are docker CLI semantics, not the kubelet's.** The kubelet never runs credential
 //! helpers: it reads only `auths` from the node's config (and plugin answers). Use

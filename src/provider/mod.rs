@@ -1,5 +1,8 @@
 //! Kubelet credential provider plugins (API v1), cloud registry hosts and docker credential
-//! helpers (spec `multiarch-and-providers.md` §2–4, `kubernetes.md` §7).
+//! helpers. Follows Kubernetes v1.35: `pkg/credentialprovider/plugin/config.go`
+//! (`validateCredentialProviderConfig`), `pkg/credentialprovider/plugin/plugin.go` (matching,
+//! the exec protocol, the cache) and the `credentialprovider.kubelet.k8s.io/v1` API types; the
+//! credential-helper protocol of docker/docker-credential-helpers `client/client.go`.
 //!
 //! Everything here is pure: the kubelet's config is parsed from bytes, requests are built as
 //! bytes, responses are parsed from bytes, the cache takes the time as an argument. Running a

@@ -92,7 +92,8 @@ impl ProviderCredential {
 /// keyring entries in the order the kubelet adds them: provider after provider, each
 /// provider's keys in byte order. The kubelet files them all into one keyring, so for one
 /// key the earlier provider's credential is tried first, while different keys are ordered
-/// by the keyring's specificity rule (spec `kubernetes.md` §7.5).
+/// by the keyring's specificity rule (`pkg/credentialprovider/keyring.go` `Lookup`,
+/// Kubernetes v1.35).
 pub fn credentials_from_responses<'a>(
     answers: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, AuthConfig>)>,
 ) -> Vec<ProviderCredential> {
