@@ -765,3 +765,38 @@ fn encode_auth_raw(text: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+/// Regression: lint once called `*.dkr.ecr.*.on.aws` a key that can never match, though the
+/// keyring matches ECR's `on.aws` partition with it and `provider::cloud` knows the host. Lint
+/// now judges keys through the keyring's own pattern and the cloud recognisers.
+#[test]
+fn lint_agrees_with_the_keyring_on_ecr_partitions() {
+    use kubepull::keyring::{CredentialSource, Keyring};
+    use kubepull::provider::cloud::{CloudRegistry, recognize};
+    let image = "123456789012.dkr.ecr.us-east-1.on.aws/app";
+    for key in [
+        "*.dkr.ecr.*.on.aws",
+        "*.dkr-ecr.*.on.aws",
+        "*.dkr.ecr.*.amazonaws.eu",
+    ] {
+        let config = format!(r#"{{"auths":{{"{key}":{{"auth":"dTpw"}}}}}}"#);
+        let kinds: Vec<&str> = kubepull::config::lint(config.as_bytes())
+            .iter()
+            .map(|f| f.kind.name())
+            .collect();
+        assert!(!kinds.contains(&"unmatchable-key"), "{key}: {kinds:?}");
+    }
+    let mut builder = Keyring::builder();
+    builder.add(
+        &CredentialSource::node("/n"),
+        "*.dkr.ecr.*.on.aws",
+        "AWS",
+        kubepull::Secret::new("token"),
+    );
+    let keyring = builder.build().unwrap();
+    assert_eq!(keyring.lookup_str(image).len(), 1);
+    assert!(matches!(
+        recognize("123456789012.dkr.ecr.us-east-1.on.aws"),
+        Some(CloudRegistry::Ecr(_))
+    ));
+}

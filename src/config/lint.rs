@@ -12,6 +12,9 @@ use super::secret_data::{
     DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, DOCKERCFG_KEY, DOCKERCFG_TYPE, KubeSecret,
     validate_secret_data,
 };
+use crate::keyring::glob::is_valid_pattern;
+use crate::keyring::{KeyringOptions, RegistryKey, RegistryPattern};
+use crate::provider::cloud::{CloudShape, fits_cloud_hosts};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -507,57 +510,6 @@ fn lint_entries<'a>(
     }
 }
 
-/// The parts of a registry key the keyring uses (`pkg/credentialprovider/keyring.go` `Add`).
-struct KeyParts<'a> {
-    hostname: &'a str,
-    port: &'a str,
-    path: &'a str,
-}
-
-fn split_key(key: &str) -> Result<KeyParts<'_>, &'static str> {
-    let rest = key
-        .strip_prefix("https://")
-        .or_else(|| key.strip_prefix("http://"))
-        .unwrap_or(key);
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut path = &rest[authority_end..];
-    if let Some(cut) = path.find(['?', '#']) {
-        path = &path[..cut];
-    }
-    if path.starts_with("/v1/") || path.starts_with("/v2/") {
-        path = &path[3..];
-    }
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
-    if host
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '%')
-    {
-        return Err("it is not a valid URL host, so the kubelet skips the entry");
-    }
-    let (hostname, port) = if let Some(stripped) = host.strip_prefix('[') {
-        match stripped.split_once(']') {
-            Some((inner, after)) => (inner, after.strip_prefix(':').unwrap_or(after)),
-            None => return Err("an unclosed `[` makes it an invalid URL, so the kubelet skips it"),
-        }
-    } else {
-        match host.rsplit_once(':') {
-            Some((name, port)) => (name, port),
-            None => (host, ""),
-        }
-    };
-    if !port.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("its port is not a number, so the kubelet cannot parse it and skips it");
-    }
-    Ok(KeyParts {
-        hostname,
-        port,
-        path,
-    })
-}
-
 fn lint_key(key: &str, findings: &mut Vec<Finding>) {
     let unmatchable = |findings: &mut Vec<Finding>, why: String| {
         findings.push(Finding::new(
@@ -566,19 +518,35 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
             format!("this key can never match an image: {why}"),
         ));
     };
-    let parts = match split_key(key) {
-        Ok(parts) => parts,
-        Err(why) => return unmatchable(findings, why.to_owned()),
+    // The key as the keyring reads it: one place for the rules (`keyring::RegistryPattern`).
+    let Ok(normalised) = RegistryKey::normalize(key) else {
+        return unmatchable(
+            findings,
+            "it is not a URL the kubelet can parse, so the kubelet skips the entry".to_owned(),
+        );
     };
-    let labels: Vec<&str> = parts.hostname.split('.').collect();
-    if parts.hostname.is_empty() || labels.iter().any(|label| label.is_empty()) {
+    let pattern = RegistryPattern::from_key(&normalised, &KeyringOptions::FAITHFUL);
+    let Some(parts) = pattern.compiled() else {
+        return unmatchable(
+            findings,
+            "it is not a URL the kubelet can parse, so it matches nothing".to_owned(),
+        );
+    };
+    let hostname = String::from_utf8_lossy(&parts.hostname);
+    let path = String::from_utf8_lossy(&parts.path);
+    let labels: Vec<&str> = hostname.split('.').collect();
+    if hostname.is_empty() || labels.iter().any(|label| label.is_empty()) {
         return unmatchable(
             findings,
             "its host has an empty label (a leading, trailing or doubled `.`), and image hosts never do"
                 .to_owned(),
         );
     }
-    if let Some(label) = labels.iter().find(|label| !glob_is_valid(label)) {
+    if !parts.valid {
+        let label = labels
+            .iter()
+            .find(|label| !is_valid_pattern(label.as_bytes()))
+            .unwrap_or(&"");
         return unmatchable(
             findings,
             format!(
@@ -586,28 +554,59 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
             ),
         );
     }
-    if parts.path.bytes().any(|b| b.is_ascii_uppercase()) {
+    if path.bytes().any(|b| b.is_ascii_uppercase()) {
         return unmatchable(
             findings,
             "its path has uppercase letters, and repository paths are always lowercase".to_owned(),
         );
     }
-    if let Some(why) = cloud_shape_problem(&labels) {
-        return unmatchable(findings, why);
+    let port = String::from_utf8_lossy(&parts.port);
+    let matches_host = |host: &str| {
+        let authority = if port.is_empty() {
+            host.to_owned()
+        } else {
+            format!("{host}:{port}")
+        };
+        pattern.matches(&format!("{authority}{path}/app"))
+    };
+    match fits_cloud_hosts(&labels, matches_host) {
+        Some((CloudShape::Ecr, false)) => {
+            return unmatchable(
+                findings,
+                format!(
+                    "it looks like an Amazon ECR pattern, but ECR hosts have the form \
+                     <account>.dkr.ecr.<region>.amazonaws.com (6 labels) or ...amazonaws.com.cn \
+                     (7 labels), or another partition's suffix such as .on.aws, and each `*` \
+                     matches exactly one label, so these {} labels fit no ECR host",
+                    labels.len()
+                ),
+            );
+        }
+        Some((CloudShape::Acr, false)) => {
+            return unmatchable(
+                findings,
+                format!(
+                    "it looks like an Azure ACR pattern, but ACR hosts have exactly 3 labels \
+                     (<name>.azurecr.io) and this key has {}",
+                    labels.len()
+                ),
+            );
+        }
+        _ => {}
     }
-    if parts.hostname.bytes().any(|b| b.is_ascii_uppercase()) {
+    if hostname.bytes().any(|b| b.is_ascii_uppercase()) {
         findings.push(Finding::new(
             LintKind::UppercaseHost,
             Some(key),
             format!(
                 "the host has uppercase letters and the kubelet matches hosts case-sensitively: \
                  it will not match images on {:?}; write the key in lowercase",
-                parts.hostname.to_ascii_lowercase()
+                hostname.to_ascii_lowercase()
             ),
         ));
     }
-    if parts.path.len() > 1 && parts.path.ends_with('/') {
-        let repository = format!("{}{}", parts.hostname, parts.path.trim_end_matches('/'));
+    if path.len() > 1 && path.ends_with('/') {
+        let repository = format!("{hostname}{}", path.trim_end_matches('/'));
         findings.push(Finding::new(
             LintKind::TrailingSlashPath,
             Some(key),
@@ -618,9 +617,9 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
             ),
         ));
     }
-    let normalised_path = parts.path.trim_end_matches('/');
-    if parts.port.is_empty() && normalised_path.is_empty() {
-        match parts.hostname {
+    let normalised_path = path.trim_end_matches('/');
+    if port.is_empty() && normalised_path.is_empty() {
+        match &*hostname {
             "index.docker.io" => findings.push(Finding::new(
                 LintKind::DockerHubFallbackOnly,
                 Some(key),
@@ -639,124 +638,4 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
             _ => {}
         }
     }
-}
-
-/// Go `filepath.Match` pattern validity for one label.
-fn glob_is_valid(pattern: &str) -> bool {
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        let ok = match c {
-            '\\' => chars.next().is_some(),
-            '[' => class_is_valid(&mut chars),
-            _ => true,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
-}
-
-/// A `[...]` class after its `[`: at least one char or range, `]`/`-` only where allowed.
-fn class_is_valid(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> bool {
-    if chars.peek() == Some(&'^') {
-        chars.next();
-    }
-    let mut ranges = 0;
-    loop {
-        match chars.next() {
-            None => return false,
-            Some(']') if ranges > 0 => return true,
-            Some(']' | '-') => return false,
-            Some(lo) => {
-                if lo == '\\' && chars.next().is_none() {
-                    return false;
-                }
-                if chars.peek() == Some(&'-') {
-                    chars.next();
-                    match chars.next() {
-                        None | Some(']' | '-') => return false,
-                        Some('\\') if chars.next().is_none() => return false,
-                        Some(_) => {}
-                    }
-                }
-                ranges += 1;
-            }
-        }
-    }
-}
-
-/// Host shapes of cloud registries (`provider::cloud`): a key that looks like one of them but
-/// whose label count fits none of its real hosts can never match, since `*` spans one label.
-fn cloud_shape_problem(labels: &[&str]) -> Option<String> {
-    const ECR_SUFFIXES: &[&str] = &[
-        "amazonaws.com",
-        "amazonaws.com.cn",
-        "amazonaws.eu",
-        "sc2s.sgov.gov",
-        "c2s.ic.gov",
-        "cloud.adc-e.uk",
-        "csp.hci.ic.gov",
-    ];
-    let is_ecr = labels.len() >= 3 && labels[1] == "dkr" && labels[2].starts_with("ecr");
-    if is_ecr {
-        let suffix = &labels[labels.len().min(4)..];
-        let fits = ECR_SUFFIXES.iter().any(|known| {
-            let known: Vec<&str> = known.split('.').collect();
-            labels.len() == 4 + known.len()
-                && suffix
-                    .iter()
-                    .zip(&known)
-                    .all(|(pattern, label)| go_glob_match(pattern, label))
-        });
-        if !fits {
-            return Some(format!(
-                "it looks like an Amazon ECR pattern, but ECR hosts have the form \
-                 <account>.dkr.ecr.<region>.amazonaws.com (6 labels) or ...amazonaws.com.cn \
-                 (7 labels), and each `*` matches exactly one label, so these {} labels fit no \
-                 ECR host",
-                labels.len()
-            ));
-        }
-    }
-    let acr = labels.len() >= 2
-        && labels[labels.len() - 2] == "azurecr"
-        && ["io", "cn", "de", "us"].contains(&labels[labels.len() - 1]);
-    if acr && labels.len() != 3 {
-        return Some(format!(
-            "it looks like an Azure ACR pattern, but ACR hosts have exactly 3 labels \
-             (<name>.azurecr.io) and this key has {}",
-            labels.len()
-        ));
-    }
-    None
-}
-
-/// A small `filepath.Match` for one label: `*`, `?` and literal characters (classes count as
-/// matching, which only makes the cloud check more lenient).
-fn go_glob_match(pattern: &str, text: &str) -> bool {
-    if pattern.contains(['[', '\\']) {
-        return true;
-    }
-    // Dynamic programming over (pattern prefix, text prefix): linear in each, no backtracking.
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let mut row = vec![false; t.len() + 1];
-    row[0] = true;
-    for &pc in &p {
-        let mut next = vec![false; t.len() + 1];
-        if pc == '*' {
-            let mut reachable = false;
-            for i in 0..=t.len() {
-                reachable |= row[i];
-                next[i] = reachable;
-            }
-        } else {
-            for i in 0..t.len() {
-                next[i + 1] = row[i] && (pc == '?' || pc == t[i]);
-            }
-        }
-        row = next;
-    }
-    row[t.len()]
 }

@@ -42,7 +42,7 @@
 //! ```
 
 mod attempt;
-mod glob;
+pub(crate) mod glob;
 mod gourl;
 mod index;
 mod options;

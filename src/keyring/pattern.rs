@@ -241,6 +241,12 @@ impl RegistryPattern {
         &self.text
     }
 
+    /// The parsed parts (host name, port, path, glob validity); `None` when the text does not
+    /// parse. For the lint, which judges keys by the keyring's own reading of them.
+    pub(crate) fn compiled(&self) -> Option<&Compiled> {
+        self.compiled.as_ref()
+    }
+
     /// Whether this pattern can match anything: it parses and its globs are well formed.
     pub fn is_matchable(&self) -> bool {
         self.compiled.as_ref().is_some_and(|c| c.valid)

@@ -27,6 +27,33 @@ use crate::keyring::RegistryPattern;
 /// `[0-9]` (Rust's `\d` is Unicode).
 pub const ECR_PRIVATE_HOST_PATTERN: &str = r"^([0-9]{12})\.dkr[\.\-]ecr(\-fips)?\.([a-zA-Z0-9][a-zA-Z0-9_-]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$";
 
+/// The partitions' DNS suffixes that [`ECR_PRIVATE_HOST_PATTERN`] accepts, one place for the
+/// lint and the tests to enumerate real ECR host shapes.
+pub(crate) const ECR_DNS_SUFFIXES: [&str; 9] = [
+    "amazonaws.com",
+    "amazonaws.com.cn",
+    "amazonaws.eu",
+    "on.aws",
+    "on.amazonwebservices.com.cn",
+    "sc2s.sgov.gov",
+    "c2s.ic.gov",
+    "cloud.adc-e.uk",
+    "csp.hci.ic.gov",
+];
+
+/// A private ECR host of every shape (plain and dual-stack, FIPS or not, each partition) for
+/// `account` and `region`, as the hosts a key might be meant for.
+pub(crate) fn ecr_host_shapes(account: &str, region: &str) -> Vec<String> {
+    let mut hosts = Vec::new();
+    for suffix in ECR_DNS_SUFFIXES {
+        for fips in ["", "-fips"] {
+            hosts.push(format!("{account}.dkr.ecr{fips}.{region}.{suffix}"));
+            hosts.push(format!("{account}.dkr-ecr{fips}.{region}.{suffix}"));
+        }
+    }
+    hosts
+}
+
 /// The public ECR hosts (tokens always fetched in `us-east-1`).
 pub const ECR_PUBLIC_HOSTS: [&str; 2] = ["public.ecr.aws", "ecr-public.aws.com"];
 
@@ -235,6 +262,70 @@ pub fn acr_login_server<'a>(image: &'a str, custom_suffix: Option<&str>) -> &'a 
     ""
 }
 
+/// Which cloud's host shape a key names ([`fits_cloud_hosts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CloudShape {
+    /// `<account>.dkr.ecr.<region>.<partition suffix>` and its FIPS and dual-stack forms.
+    Ecr,
+    /// `<name>.azurecr.<io|cn|de|us>`.
+    Acr,
+}
+
+/// Whether a key with these host `labels` can match a cloud's registry hosts, as far as its
+/// label count and literal labels tell, judged by the recognisers. Images in a cloud's domain
+/// are taken to be on its registry hosts (`x.dkr.ecr.y.amazonaws.cn` is no registry): `Some((cloud, false))` for a key that names a cloud's domain but fits none
+/// of its hosts, `None` when it names no cloud. `matches` tells whether the key matches a host.
+pub(crate) fn fits_cloud_hosts(
+    labels: &[&str],
+    matches: impl Fn(&str) -> bool,
+) -> Option<(CloudShape, bool)> {
+    // An ECR-like key under one of AWS's domains: other hosts are matched as written.
+    const AWS_DOMAIN_LABELS: [&str; 8] = [
+        "amazonaws",
+        "aws",
+        "amazonwebservices",
+        "sc2s",
+        "c2s",
+        "adc-e",
+        "hci",
+        "sgov",
+    ];
+    let looks_ecr = labels.len() >= 2
+        && ((labels[1] == "dkr" && labels.get(2).is_some_and(|l| l.starts_with("ecr")))
+            || labels[1].starts_with("dkr-ecr"))
+        && labels[2..].iter().any(|l| AWS_DOMAIN_LABELS.contains(l));
+    if looks_ecr {
+        // Literal account and region labels are kept, globs get sample values.
+        let literal = |i: usize, sample: &'static str| match labels.get(i) {
+            Some(label) if !label.contains(['*', '?', '[', '\\']) => label.to_string(),
+            _ => sample.to_owned(),
+        };
+        let region_at = if labels[1] == "dkr" { 3 } else { 2 };
+        let hosts = ecr_host_shapes(
+            &literal(0, "123456789012"),
+            &literal(region_at, "us-east-1"),
+        );
+        let fits = hosts
+            .iter()
+            .any(|host| ecr_private_host(host).is_some() && matches(host));
+        return Some((CloudShape::Ecr, fits));
+    }
+    let n = labels.len();
+    let looks_acr =
+        n >= 2 && labels[n - 2] == "azurecr" && ["io", "cn", "de", "us"].contains(&labels[n - 1]);
+    if looks_acr {
+        let name = labels
+            .first()
+            .filter(|l| !l.contains(['*', '?', '[', '\\']))
+            .copied()
+            .unwrap_or("myregistry");
+        let host = format!("{name}.{}.{}", labels[n - 2], labels[n - 1]);
+        let fits = matches!(recognize(&host), Some(CloudRegistry::Acr(_))) && matches(&host);
+        return Some((CloudShape::Acr, fits));
+    }
+    None
+}
+
 /// Which cloud registry `host` (a host name, without port) is, if any.
 pub fn recognize(host: &str) -> Option<CloudRegistry> {
     if let Some(ecr) = ecr_private_host(host) {
@@ -283,4 +374,60 @@ pub fn recognize(host: &str) -> Option<CloudRegistry> {
         }));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ecr_host_shape_is_recognised_as_ecr() {
+        let hosts = ecr_host_shapes("123456789012", "us-east-1");
+        assert_eq!(hosts.len(), ECR_DNS_SUFFIXES.len() * 4);
+        for host in &hosts {
+            assert!(ecr_private_host(host).is_some(), "{host}");
+        }
+        // A suffix outside the list is not ECR, so the list is the regex's whole alternation.
+        assert!(ecr_private_host("123456789012.dkr.ecr.us-east-1.amazonaws.cn").is_none());
+        assert!(ecr_private_host("123456789012.dkr.ecr.us-east-1.aws").is_none());
+    }
+
+    #[test]
+    fn cloud_shapes_fit_or_not() {
+        let fits = |key: &str| {
+            let pattern = RegistryPattern::parse(key).unwrap();
+            let labels: Vec<&str> = key.split('.').collect();
+            fits_cloud_hosts(&labels, |host| pattern.matches(&format!("{host}/app")))
+        };
+        assert_eq!(fits("*.dkr.ecr.*.on.aws"), Some((CloudShape::Ecr, true)));
+        assert_eq!(
+            fits("*.dkr.ecr.*.amazonaws.com"),
+            Some((CloudShape::Ecr, true))
+        );
+        assert_eq!(fits("*.dkr-ecr.*.on.aws"), Some((CloudShape::Ecr, true)));
+        assert_eq!(
+            fits("*.dkr.ecr-fips.*.amazonaws.com"),
+            Some((CloudShape::Ecr, true))
+        );
+        assert_eq!(
+            fits("123456789012.dkr.ecr.eu-west-1.amazonaws.com"),
+            Some((CloudShape::Ecr, true))
+        );
+        assert_eq!(
+            fits("*.dkr.ecr.*.amazonaws.cn"),
+            Some((CloudShape::Ecr, false))
+        );
+        assert_eq!(
+            fits("*.dkr.ecr.amazonaws.com"),
+            Some((CloudShape::Ecr, false))
+        );
+        assert_eq!(fits("*.azurecr.io"), Some((CloudShape::Acr, true)));
+        assert_eq!(fits("*.*.azurecr.io"), Some((CloudShape::Acr, false)));
+        assert_eq!(fits("quay.io"), None);
+        assert_eq!(
+            fits("dkr.dkr-ecr"),
+            None,
+            "not under an AWS domain: matched as written"
+        );
+    }
 }
