@@ -233,6 +233,7 @@ fn has_input_flags(args: &ExplainArgs) -> bool {
 fn load(path: &str, args: &ExplainArgs) -> Result<Inputs, InputError> {
     let mut objects = input::objects(path)?;
     let name = input::display_name(path);
+    let pod = pick_pod(&mut objects, name, args.pod_name.as_deref())?;
     let mut secrets: Vec<(String, KubeSecret)> = std::mem::take(&mut objects.secrets)
         .into_iter()
         .map(|s| (name.to_owned(), s))
@@ -242,7 +243,6 @@ fn load(path: &str, args: &ExplainArgs) -> Result<Inputs, InputError> {
             secrets.push((input::display_name(file).to_owned(), secret));
         }
     }
-    let pod = pick_pod(&mut objects, name, args.pod_name.as_deref())?;
     let mut service_account = objects.service_account(&pod).cloned();
     if let Some(file) = &args.service_account {
         let given = input::objects(file)?;

@@ -744,3 +744,33 @@ fn every_subcommand_has_help_and_completions_exist() {
     assert_eq!(run(&["no-such-command"], b"").code, 2);
     assert_eq!(run(&["completions", "tcsh"], b"").code, 2);
 }
+
+#[test]
+fn secrets_as_kubectl_prints_them_in_yaml_and_json() {
+    // `kubectl create secret docker-registry regcred -n shop --docker-server=registry.example.com
+    // --docker-username=deploy --docker-password=s3cr3t-deploy --dry-run=client -o yaml|json`,
+    // kubectl 1.32.
+    for file in ["kubectl/regcred.secret.yaml", "kubectl/regcred.secret.json"] {
+        let secret = data(file);
+        let out = run(
+            &[
+                "lookup",
+                "registry.example.com/shop/web",
+                "--secret",
+                &secret,
+                "--json",
+            ],
+            b"",
+        );
+        assert_eq!(out.code, 0, "{file}: {}", out.stderr);
+        assert_eq!(
+            out.json()["credentials"],
+            json!([{"key": "registry.example.com", "username": "deploy", "source": "secret:shop/regcred"}]),
+            "{file}"
+        );
+    }
+    // Given as the pod's input, it is not a pod: say what was found.
+    let out = run(&["explain", &data("kubectl/regcred.secret.yaml")], b"");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no Pod in the input (found 1 Secret(s))"), "{}", out.stderr);
+}
