@@ -25,12 +25,16 @@
 //! * [`searchpath`]: where a node looks for its credential file.
 //! * [`keyring`]: pod secrets, node file and plugin answers merged into one keyring, looked up
 //!   in the order the kubelet tries credentials.
+//! * [`pod`]: a pod's images and pull secrets, objects as kubectl prints them (one or a
+//!   `List`, JSON or YAML), and [`pod::PullPlan`]: from a pod to each image's reference,
+//!   policy and credentials in kubelet order in one call.
 //! * [`platform`]: platforms, manifest lists and OCI indexes, containerd's matching.
 //! * [`provider`]: kubelet credential provider plugins (config, `matchImages`, request,
 //!   response, cache), cloud registry hosts, docker credential helpers; `exec` (feature `exec`)
 //!   runs them as child processes.
 //! * `k8s` (feature `k8s-openapi`): the same for k8s-openapi's `Pod`, `Secret` and
-//!   `ServiceAccount`; `oci` (feature `oci-client`): pulling in kubelet order with oci-client.
+//!   `ServiceAccount`; `oci` (feature `oci-client`): pulling in kubelet order with oci-client,
+//!   and pull sessions that reuse the credential that worked.
 //!
 //! The core is pure: it takes strings, bytes and values and returns values. It reads no file,
 //! clock or environment variable and spawns nothing; the modules that touch the world sit behind
@@ -57,6 +61,7 @@ pub mod searchpath;
 pub mod verify;
 
 #[cfg(feature = "fs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fs")))]
 pub mod fs;
 
 #[cfg(feature = "exec")]
@@ -68,6 +73,7 @@ pub mod exec;
 pub mod oci;
 
 #[cfg(feature = "k8s-openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "k8s-openapi")))]
 pub mod k8s;
 
 pub use config::{AuthEntry, DockerConfig, KubeSecret};

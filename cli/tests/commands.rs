@@ -772,5 +772,10 @@ fn secrets_as_kubectl_prints_them_in_yaml_and_json() {
     // Given as the pod's input, it is not a pod: say what was found.
     let out = run(&["explain", &data("kubectl/regcred.secret.yaml")], b"");
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("no Pod in the input (found 1 Secret(s))"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no Pod in the input (found 1 Secret(s))"),
+        "{}",
+        out.stderr
+    );
 }

@@ -56,6 +56,7 @@ mod plan;
 use std::collections::BTreeMap;
 
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use objects::{MAX_OBJECTS_BYTES, Objects, ObjectsError};
 pub use plan::{PlannedImage, PullPlan, PullPlanBuilder, PullSecretsSource};
 
