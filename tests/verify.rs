@@ -100,6 +100,60 @@ fn allowlist_vectors() {
         .for_each(assert_allowlist_row);
 }
 
+/// `image_pull_policies_test.go` `TestNewNeverVerifyAllowListedPullPolicy`, Kubernetes v1.36,
+/// every row, through the public API.
+#[test]
+fn upstream_never_verify_allowlisted_table() {
+    for row in rows("upstream_allowlist.jsonl") {
+        let ctx = s(&row, "name");
+        let allowlist = strings(&row["allowlist"]);
+        let policy = CredentialPolicy::new(
+            VerificationPolicy::NeverVerifyAllowlistedImages,
+            allowlist.iter().copied(),
+        );
+        if row["wantErr"].as_bool().unwrap() {
+            let err = policy.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidAllowlistPattern, "{ctx}");
+            continue;
+        }
+        let policy = policy.unwrap_or_else(|e| panic!("{ctx}: {e}"));
+        assert_eq!(
+            policy.allowlist().exact_len() as u64,
+            row["expectedAbsolutes"].as_u64().unwrap(),
+            "{ctx}"
+        );
+        assert_eq!(
+            policy.allowlist().prefix_len() as u64,
+            row["expectedWildcards"].as_u64().unwrap(),
+            "{ctx}"
+        );
+        assert_eq!(
+            policy.requires_verification(
+                s(&row, "inputImage"),
+                row["imageRecordsExist"].as_bool().unwrap()
+            ),
+            row["want"].as_bool().unwrap(),
+            "{ctx}"
+        );
+    }
+}
+
+/// `image_pull_policies_test.go` `TestTrimImageTagDigest`, Kubernetes v1.36, every row.
+#[test]
+fn upstream_trim_image_tag_digest_table() {
+    use kubepull::verify::trim_tag_and_digest;
+    for row in rows("upstream_trim_tag_digest.jsonl") {
+        let ctx = s(&row, "name");
+        let got = trim_tag_and_digest(s(&row, "image"));
+        if row["wantErr"].as_bool() == Some(true) {
+            let err = got.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidImageName, "{ctx}");
+        } else {
+            assert_eq!(got.unwrap(), s(&row, "want"), "{ctx}");
+        }
+    }
+}
+
 #[test]
 fn policy_functions_are_total() {
     let allowed = CredentialPolicy::new(
@@ -133,12 +187,26 @@ fn policy_functions_are_total() {
             "{policy}"
         );
     }
+    // Kubernetes v1.36 keeps names as written (image_pull_policies_test.go, "'familiar' image
+    // name with docker-disambiguated fqdn in the allowlist - not a match"): the entry
+    // `docker.io/library/nginx` does not cover the pod image `nginx`.
     assert_eq!(
         [
             allowed.requires_verification("nginx", false),
             allowed.requires_verification("nginx", true),
             allowed.requires_verification("other", false),
             allowed.requires_verification("other", true)
+        ],
+        [true, true, true, true]
+    );
+    let familiar =
+        CredentialPolicy::new(VerificationPolicy::NeverVerifyAllowlistedImages, ["nginx"]).unwrap();
+    assert_eq!(
+        [
+            familiar.requires_verification("nginx", false),
+            familiar.requires_verification("nginx", true),
+            familiar.requires_verification("other", false),
+            familiar.requires_verification("other", true)
         ],
         [false, false, true, true]
     );
@@ -603,12 +671,31 @@ fn record_image_pulled_creates_merges_and_rejects() {
     let merged = record_image_pulled(Some(&empty), "nginx:1", "ref", Some(&creds), "t1")
         .unwrap()
         .unwrap();
-    assert_eq!(merged.credential_mapping["docker.io/library/nginx"], creds);
+    // Keyed by the name as written (Kubernetes v1.36 `trimImageTagDigest`).
+    assert_eq!(merged.credential_mapping["nginx"], creds);
     assert_eq!(merged.last_updated_time.as_deref(), Some("t1"));
     assert_eq!(
         record_image_pulled(Some(&merged), "nginx:2", "ref", Some(&creds), "t2").unwrap(),
         None
     );
+    // image_pull_manager_test.go (Kubernetes v1.36) keys these records `testing` and
+    // `secretorg/myimage`.
+    for (image, key) in [
+        (
+            "testing@sha256:38a8906435c4dd5f4258899d46621bfd8eea3ad6ff494ee3c2f17ef0321625bd",
+            "testing",
+        ),
+        ("secretorg/myimage:customtag", "secretorg/myimage"),
+    ] {
+        let record = record_image_pulled(None, image, "ref", Some(&creds), "t0")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            record.credential_mapping.keys().collect::<Vec<_>>(),
+            [key],
+            "{image}"
+        );
+    }
     let err = record_image_pulled(None, "bad image", "ref", Some(&creds), "t").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidImageName);
     assert_eq!(

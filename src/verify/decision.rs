@@ -4,7 +4,6 @@ use super::{
     CredentialPolicy, ImagePullCredentials, ImagePullSecret, ImagePullServiceAccount,
     ImagePulledRecord,
 };
-use crate::policy::ImageName;
 
 /// Above this many cached secrets for an image, a match no longer writes the pod's secret into
 /// the record (`writeRecordWhileMatchingLimit`).
@@ -82,7 +81,8 @@ pub struct Verdict {
     /// the pulled record for `imageRef` under [`Verdict::image_name`] (see
     /// [`ImagePulledRecord::merge_credentials`]; create the record when there is none).
     pub record_update: Option<ImagePullCredentials>,
-    /// The normalised image name the record is keyed by, when the image parses.
+    /// The image name the record is keyed by ([`super::trim_tag_and_digest`]: as written,
+    /// without tag or digest), when the image parses.
     pub image_name: Option<String>,
 }
 
@@ -169,7 +169,7 @@ pub fn must_attempt_image_pull<E>(
     if image_ref.is_empty() {
         return Ok(Verdict::new(true, VerdictReason::ImageAbsent, None));
     }
-    let image_name = ImageName::parse(image).ok().map(|n| n.repo().to_owned());
+    let image_name = super::trim_tag_and_digest(image).ok().map(str::to_owned);
     let verdict = |must_pull, reason| Verdict::new(must_pull, reason, image_name.clone());
 
     let (record, unreadable) = match record {

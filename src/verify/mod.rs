@@ -19,6 +19,7 @@ mod decision;
 mod error;
 mod hash;
 mod lifecycle;
+mod name;
 mod policy;
 mod records;
 
@@ -31,6 +32,7 @@ pub use hash::{AuthConfig, credential_hash};
 pub use lifecycle::{
     PulledWith, ReconciledIntent, RuntimeImage, reconcile_intents, record_image_pulled,
 };
+pub use name::trim_tag_and_digest;
 pub use policy::{Allowlist, AllowlistPattern, CredentialPolicy, VerificationPolicy};
 pub use records::{
     ACCEPTED_API_VERSIONS, API_VERSION, FILE_NAME_PREFIX, ImagePullCredentials, ImagePullIntent,
