@@ -247,7 +247,7 @@ fn record_image_pulled_row_148() {
     assert!(record.credential_mapping["repo.repo/test/test"].node_pods_accessible);
     assert_eq!(
         record.to_json(),
-        r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"t1","imageRef":"testimageref","credentialMapping":{"repo.repo/test/test":{"nodePodsAccessible":true}}}"#
+        r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1beta1","lastUpdatedTime":"t1","imageRef":"testimageref","credentialMapping":{"repo.repo/test/test":{"nodePodsAccessible":true}}}"#.to_owned() + "\n"
     );
 }
 
@@ -270,7 +270,7 @@ fn records_round_trip_in_go_json() {
     let json = record.to_json();
     assert_eq!(
         json,
-        r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:41Z","imageRef":"sha256:abc","credentialMapping":{"a.io/y":{"kubernetesServiceAccounts":[{"uid":"u2","namespace":"ns","name":"sa"}]},"b.io/x":{"kubernetesSecrets":[{"uid":"u1","namespace":"ns\u003c1\u003e","name":"s\u00261","credentialHash":"h1"}]}}}"#
+        r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1beta1","lastUpdatedTime":"2024-10-21T12:26:41Z","imageRef":"sha256:abc","credentialMapping":{"a.io/y":{"kubernetesServiceAccounts":[{"uid":"u2","namespace":"ns","name":"sa"}]},"b.io/x":{"kubernetesSecrets":[{"uid":"u1","namespace":"ns\u003c1\u003e","name":"s\u00261","credentialHash":"h1"}]}}}"#.to_owned() + "\n"
     );
     assert_eq!(
         ImagePulledRecord::from_json(json.as_bytes()).unwrap(),
@@ -281,9 +281,37 @@ fn records_round_trip_in_go_json() {
     let json = intent.to_json();
     assert_eq!(
         json,
-        r#"{"kind":"ImagePullIntent","apiVersion":"kubelet.config.k8s.io/v1alpha1","image":"docker.io/testing/test:latest"}"#
+        r#"{"kind":"ImagePullIntent","apiVersion":"kubelet.config.k8s.io/v1beta1","image":"docker.io/testing/test:latest"}"#.to_owned() + "\n"
     );
     assert_eq!(ImagePullIntent::from_json(json.as_bytes()).unwrap(), intent);
+}
+
+/// `fs_pullrecords_test.go` `TestNewFSPullRecordsAccessor`, Kubernetes v1.36: the upstream
+/// `testdata` files, each named for its key, and their content after the kubelet's start-up
+/// (v1alpha1 files rewritten as v1beta1 byte for byte, v1beta1 files left alone).
+#[test]
+fn upstream_fs_records_rewritten_at_startup() {
+    for row in rows("upstream_fs_records.jsonl") {
+        let file = s(&row, "file");
+        let content = s(&row, "content").as_bytes();
+        let after = s(&row, "afterStartup");
+        let (key, migrated) = match s(&row, "dir") {
+            "pulling" => (
+                ImagePullIntent::from_json(content).unwrap().image,
+                ImagePullIntent::migrate(content).unwrap(),
+            ),
+            _ => (
+                ImagePulledRecord::from_json(content).unwrap().image_ref,
+                ImagePulledRecord::migrate(content).unwrap(),
+            ),
+        };
+        assert_eq!(record_file_name(&key), file, "{file}");
+        assert_eq!(
+            migrated.as_deref().unwrap_or(s(&row, "content")),
+            after,
+            "{file}"
+        );
+    }
 }
 
 #[test]
