@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use kubepull::verify::{
-    AllowlistPattern, ImagePullCredentials, ImagePullIntent, ImagePullSecret,
-    ImagePullServiceAccount, ImagePulledRecord,
+    AllowlistPattern, CredentialPolicy, ImagePullCredentials, ImagePullIntent, ImagePullSecret,
+    ImagePullServiceAccount, ImagePulledRecord, VerificationPolicy, trim_tag_and_digest,
 };
 use proptest::prelude::*;
 
@@ -110,6 +110,41 @@ proptest! {
     fn allowlist_parsing_is_total(pattern in "\\PC{0,40}") {
         if let Ok(parsed) = pattern.parse::<AllowlistPattern>() {
             prop_assert_eq!(parsed.to_string(), pattern);
+        }
+    }
+
+    /// Kubernetes v1.36 `trimImageTagDigest`: the name is the image as written up to its tag
+    /// or digest, never expanded; as an allowlist entry it exempts exactly the images written
+    /// with that name, and never the `docker.io/library/` spelling of a familiar name.
+    #[test]
+    fn names_are_kept_as_written(
+        path in prop::collection::vec(label(), 1..4),
+        host in prop::option::of(label()),
+        tag in prop::option::of("[a-z0-9]{1,8}"),
+        digest in any::<bool>(),
+    ) {
+        let name = match &host {
+            Some(h) => format!("{h}.io/{}", path.join("/")),
+            None => path.join("/"),
+        };
+        let mut image = name.clone();
+        if let Some(t) = &tag {
+            image = format!("{image}:{t}");
+        }
+        if digest {
+            image = format!("{image}@sha256:{}", "a".repeat(64));
+        }
+        prop_assert_eq!(trim_tag_and_digest(&image).unwrap(), name.as_str());
+        let exact = CredentialPolicy::new(VerificationPolicy::NeverVerifyAllowlistedImages, [name.as_str()]).unwrap();
+        prop_assert!(!exact.requires_verification(&image, true));
+        if host.is_none() {
+            let expanded = if path.len() == 1 {
+                format!("docker.io/library/{name}")
+            } else {
+                format!("docker.io/{name}")
+            };
+            let other = CredentialPolicy::new(VerificationPolicy::NeverVerifyAllowlistedImages, [expanded.as_str(), "docker.io/*"]).unwrap();
+            prop_assert!(other.requires_verification(&image, false));
         }
     }
 }

@@ -6,7 +6,12 @@ use std::time::{Duration, Instant};
 use super::response::{AuthConfig, CacheKeyType, CredentialProviderResponse};
 use super::{CACHE_PURGE_INTERVAL, ProviderError, ProviderErrorKind};
 
-/// The base key of `Global` responses (newer kubelets; older ones used `global`).
+/// The base key of `Global` responses.
+///
+/// `pkg/credentialprovider/plugin/plugin.go` `globalCacheKey`: `<global>` (angle brackets so
+/// that it cannot collide with an image or registry name) in the revisions that also carry
+/// `tokenAttributes.cacheType`, which this module follows; the earlier revisions, before
+/// `cacheType`, used `global`.
 pub const GLOBAL_CACHE_KEY: &str = "<global>";
 
 /// `parseRegistry`: the image up to its first `/` (host and port), the `Registry` cache key.

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::duration::GoDuration;
-use super::gojson::go_quote;
+use super::gojson::{go_quote, push_go_json_string};
 use super::node::{Node, StrictDecoder};
 use super::pattern::{MatchImage, urls_match_str};
 use super::request::CredentialProviderRequest;
@@ -621,8 +621,11 @@ pub struct FieldError {
     pub field: String,
     /// The kind of error.
     pub error_type: FieldErrorType,
-    /// The offending value as Go prints it (`"%invalid%"`, `"-1m0s"`,
-    /// `[]string{"a"}`); empty for `Required` and `Forbidden`.
+    /// The offending value as apimachinery prints it: `%q` for a string (`"%invalid%"`,
+    /// `"-1m0s"`), compact Go JSON for a list (`["a","b"]`, as apimachinery's
+    /// `field.Error.ErrorBody` prints non-primitive values in the release this module follows;
+    /// older releases printed `[]string{"a", "b"}`); empty for
+    /// `Required` and `Forbidden`.
     pub bad_value: String,
     /// The explanation.
     pub detail: String,
@@ -670,6 +673,19 @@ impl fmt::Display for FieldError {
         }
         Ok(())
     }
+}
+
+/// A list of strings as `encoding/json` writes it: `["a","b"]`.
+fn go_json_string_list(items: &[&str]) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_go_json_string(&mut out, item);
+    }
+    out.push(']');
+    out
 }
 
 fn field_error(
@@ -854,15 +870,12 @@ fn validate(config: &CredentialProviderConfig, gate: bool) -> Vec<FieldError> {
                 .iter()
                 .map(String::as_str)
                 .collect();
-            let both: Vec<String> = required
-                .intersection(&optional)
-                .map(|k| go_quote(k))
-                .collect();
+            let both: Vec<&str> = required.intersection(&optional).copied().collect();
             if !both.is_empty() {
                 errs.push(field_error(
                     P,
                     Invalid,
-                    format!("[]string{{{}}}", both.join(", ")),
+                    go_json_string_list(&both),
                     "annotation keys cannot be both required and optional",
                 ));
             }

@@ -4,6 +4,10 @@
 //! the exec protocol, the cache) and the `credentialprovider.kubelet.k8s.io/v1` API types; the
 //! credential-helper protocol of docker/docker-credential-helpers `client/client.go`.
 //!
+//! This module follows **Kubernetes v1.35** (`pkg/credentialprovider/plugin`: `config.go`
+//! validation with `tokenAttributes.cacheType` and apimachinery's JSON rendering of list
+//! values, `Invalid value: ["…"]`; `plugin.go` with the global cache key `<global>`).
+//!
 //! Everything here is pure: the kubelet's config is parsed from bytes, requests are built as
 //! bytes, responses are parsed from bytes, the cache takes the time as an argument. Running a
 //! plugin or a `docker-credential-*` helper is the `exec` feature's job (`kubepull::exec`).

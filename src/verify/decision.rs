@@ -4,7 +4,6 @@ use super::{
     CredentialPolicy, ImagePullCredentials, ImagePullSecret, ImagePullServiceAccount,
     ImagePulledRecord,
 };
-use crate::policy::ImageName;
 
 /// Above this many cached secrets for an image, a match no longer writes the pod's secret into
 /// the record (`writeRecordWhileMatchingLimit`).
@@ -15,7 +14,7 @@ pub const WRITE_RECORD_WHILE_MATCHING_LIMIT: usize = 100;
 pub enum PulledRecordState<'a> {
     /// No pulled record file.
     Absent,
-    /// A record exists but holds no record (spec §2.7 step 3, first bullet): counted as pulled
+    /// A record exists but holds no record (`image_pull_manager.go` `MustAttemptImagePull`): counted as pulled
     /// by the kubelet, then the policy decides. Note that the kubelet's file accessor reports
     /// a file that fails to decode as an *error*, not as this state; see
     /// [`super::lookup_pulled_record`], which maps such a file to
@@ -82,7 +81,8 @@ pub struct Verdict {
     /// the pulled record for `imageRef` under [`Verdict::image_name`] (see
     /// [`ImagePulledRecord::merge_credentials`]; create the record when there is none).
     pub record_update: Option<ImagePullCredentials>,
-    /// The normalised image name the record is keyed by, when the image parses.
+    /// The image name the record is keyed by ([`super::trim_tag_and_digest`]: as written,
+    /// without tag or digest), when the image parses.
     pub image_name: Option<String>,
 }
 
@@ -97,45 +97,88 @@ impl Verdict {
     }
 }
 
-/// Options that change [`must_attempt_image_pull`] away from Kubernetes. All off by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// Readings of [`must_attempt_image_pull`] where upstream revisions disagree.
+///
+/// The default follows Kubernetes v1.36 (`image_pull_manager_test.go`
+/// `TestFileBasedImagePullManager_MustAttemptImagePull` and
+/// `TestPreloadedImageNotPoisonedByPullFromDifferentRepo`), which is also the fail-safe reading
+/// for a record with an empty mapping. [`VerifyOptions::hardened`] additionally treats a record
+/// under another repository name as a kubelet pull.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct VerifyOptions {
     /// Count a pulled record with an **empty** credential mapping as pulled by the kubelet.
+    /// On by default.
     ///
     /// Such a record is what the kubelet writes at start-up for a pull intent left over from a
-    /// previous run whose image the runtime now has. The kubelet's own code comment says it
-    /// should force verification, and older upstream tests expect that (spec §8.14 row 135:
-    /// must pull). The newest decision code, however, sees only preloaded-or-absent mappings
-    /// and no intent, treats the image as not pulled by the kubelet, and under
-    /// `NeverVerifyPreloadedImages` exempts it (and writes a `preloaded` mapping). The default
-    /// follows the newest code; this option restores the fail-safe reading.
+    /// previous run whose image the runtime now has, "to force credential verification" (its
+    /// code comment). Kubernetes v1.36's table expects a pull ("image exists and is recorded
+    /// with empty credential mapping": must pull). An intermediate revision, with a
+    /// `preloaded` flag in the mapping, treated such a record as not pulled by the kubelet and
+    /// exempted it under `NeverVerifyPreloadedImages`; turning this off gives that reading,
+    /// which fails open.
     pub empty_record_is_kubelet_pulled: bool,
+    /// Count a pulled record that maps only **other** repository names (sharing the image id)
+    /// to credentials as pulled by the kubelet for this image too. Off by default.
+    ///
+    /// Kubernetes v1.36 does not ("image exists but the pull is recorded with a different image
+    /// name but with the exact same secret": no pull; issue #138175, a private pull of
+    /// repository Y must not make a preloaded repository X with the same digest require a
+    /// pull). Turning this on restores the earlier, stricter reading: under
+    /// `NeverVerifyPreloadedImages` the pod must then prove access.
+    pub other_repository_record_is_kubelet_pulled: bool,
 }
 
-impl VerifyOptions {
-    /// The options that fail safe: [`VerifyOptions::empty_record_is_kubelet_pulled`] on.
-    pub fn hardened() -> VerifyOptions {
+impl Default for VerifyOptions {
+    /// Kubernetes v1.36: empty records count as kubelet pulls, other repositories' records do
+    /// not.
+    fn default() -> VerifyOptions {
         VerifyOptions {
             empty_record_is_kubelet_pulled: true,
+            other_repository_record_is_kubelet_pulled: false,
         }
     }
 }
 
-/// `MustAttemptImagePull(image, imageRef, getPodCredentials)`, newest revision, as a pure
-/// function of the node's records, the pod's credentials and the policy.
+impl VerifyOptions {
+    /// The strictest reading: both options on.
+    pub fn hardened() -> VerifyOptions {
+        VerifyOptions {
+            empty_record_is_kubelet_pulled: true,
+            other_repository_record_is_kubelet_pulled: true,
+        }
+    }
+
+    /// The intermediate upstream revision with the `preloaded` mapping flag: both options off.
+    /// An empty record is then exempt under `NeverVerifyPreloadedImages` (fails open).
+    pub fn preloaded_flag_revision() -> VerifyOptions {
+        VerifyOptions {
+            empty_record_is_kubelet_pulled: false,
+            other_repository_record_is_kubelet_pulled: false,
+        }
+    }
+}
+
+/// `MustAttemptImagePull(image, imageRef, getPodCredentials)` as a pure function of the
+/// node's records, the pod's credentials and the policy; Kubernetes v1.36 with the default
+/// [`VerifyOptions`].
 ///
 /// * `image` is the container's `image` verbatim; `image_ref` the runtime's id for it (`""`
-///   when absent).
+///   when absent). Records are looked up under [`super::trim_tag_and_digest`] of `image`.
 /// * `record` is the pulled record for `image_ref`; `intent_exists` whether a pull intent for
 ///   `image` exists (in memory or on disk).
 /// * `pod_credentials` is called at most once, only when the recorded credentials must be
 ///   compared; its error is returned as is (the kubelet fails the container start with it).
 ///
-/// Row 135 of the spec's vectors (a record with an empty mapping) is decided as the newest
-/// Kubernetes code decides it: not pulled by the kubelet, hence exempt under
-/// `NeverVerifyPreloadedImages`. [`VerifyOptions::empty_record_is_kubelet_pulled`] gives the
-/// older, fail-safe answer; see there for why both exist.
+/// Under `NeverVerifyPreloadedImages` the three cases where upstream revisions disagree are
+/// decided as v1.36 decides them: a record with an empty mapping must be verified; a record
+/// that maps only another repository name does not make this image kubelet-pulled (no pull
+/// unless an intent exists); a present image with no record is exempt. See
+/// [`VerifyOptions`] for the other readings.
+///
+/// Not modelled: v1.36 keeps images it saw but did not pull in a separate
+/// `ImagePreloadedRecord`; here an exemption's [`Verdict::record_update`] is a `preloaded`
+/// mapping in the pulled record, as the intermediate revision wrote it.
 ///
 /// # Errors
 ///
@@ -169,7 +212,7 @@ pub fn must_attempt_image_pull<E>(
     if image_ref.is_empty() {
         return Ok(Verdict::new(true, VerdictReason::ImageAbsent, None));
     }
-    let image_name = ImageName::parse(image).ok().map(|n| n.repo().to_owned());
+    let image_name = super::trim_tag_and_digest(image).ok().map(str::to_owned);
     let verdict = |must_pull, reason| Verdict::new(must_pull, reason, image_name.clone());
 
     let (record, unreadable) = match record {
@@ -189,9 +232,13 @@ pub fn must_attempt_image_pull<E>(
             (Some(r), Some(name)) => match r.credential_mapping.get(name) {
                 Some(creds) if !creds.preloaded => true,
                 Some(_) => intent_exists,
-                None if r.credential_mapping.values().any(|c| !c.preloaded) => true,
                 None if options.empty_record_is_kubelet_pulled
                     && r.credential_mapping.is_empty() =>
+                {
+                    true
+                }
+                None if options.other_repository_record_is_kubelet_pulled
+                    && r.credential_mapping.values().any(|c| !c.preloaded) =>
                 {
                     true
                 }

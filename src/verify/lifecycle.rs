@@ -6,7 +6,6 @@ use super::{
     Error, ErrorKind, ImagePullCredentials, ImagePullIntent, ImagePullSecret,
     ImagePullServiceAccount, ImagePulledRecord,
 };
-use crate::policy::ImageName;
 
 /// The credential that made a pull succeed (`TrackedAuthConfig` and its source), as
 /// `trackedToImagePullCreds` records it.
@@ -64,7 +63,7 @@ pub fn record_image_pulled(
     credentials: Option<&ImagePullCredentials>,
     now: &str,
 ) -> Result<Option<ImagePulledRecord>, Error> {
-    let name = ImageName::parse(image).map_err(|e| {
+    let name = super::trim_tag_and_digest(image).map_err(|e| {
         Error::new(
             ErrorKind::InvalidImageName,
             format!("invalid image name {}: {e}", crate::go::quote(image)),
@@ -76,14 +75,14 @@ pub fn record_image_pulled(
             if let Some(credentials) = credentials {
                 record
                     .credential_mapping
-                    .insert(name.repo().to_owned(), credentials.clone());
+                    .insert(name.to_owned(), credentials.clone());
             }
             Ok(Some(record))
         }
         Some(existing) => {
             let mut record = existing.clone();
             Ok(record
-                .merge_credentials(name.repo(), credentials, now)
+                .merge_credentials(name, credentials, now)
                 .then_some(record))
         }
     }

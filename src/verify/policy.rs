@@ -105,11 +105,15 @@ impl<'de> serde::Deserialize<'de> for VerificationPolicy {
     }
 }
 
-/// One entry of `preloadedImagesVerificationAllowlist` (`getAllowlistImagePattern`).
+/// One entry of `preloadedImagesVerificationAllowlist` (`getAllowlistImagePattern`,
+/// Kubernetes v1.36).
 ///
-/// Either a fully qualified image name without tag or digest (`docker.io/library/nginx`),
-/// matched exactly, or a prefix ending in `/*` (`registry.example/team/*`), matched as a byte
-/// prefix of the fully qualified name, across any number of path segments.
+/// Either an image name without tag or digest, matched exactly against the pod's image as
+/// written with its tag and digest removed ([`super::trim_tag_and_digest`]), or a prefix
+/// ending in `/*` (`registry.example/team/*`), matched as a byte prefix of that name, across
+/// any number of path segments. Names are not expanded on either side: the entry `ubuntu`
+/// matches the pod image `ubuntu:22.04`, the entry `docker.io/library/ubuntu` does not (the
+/// pod must then prove it can pull the image).
 ///
 /// `Display` prints the pattern as written, so it is the inverse of `FromStr`.
 ///
@@ -118,6 +122,9 @@ impl<'de> serde::Deserialize<'de> for VerificationPolicy {
 ///
 /// let p: AllowlistPattern = "test.io/test/*".parse()?;
 /// assert!(p.matches_name("test.io/test/a/b"));
+/// let short: AllowlistPattern = "ubuntu".parse()?;
+/// assert!(short.matches_name("ubuntu"));
+/// assert!(!short.matches_name("docker.io/library/ubuntu"));
 /// assert_eq!(
 ///     "nginx:1.25".parse::<AllowlistPattern>().unwrap_err().to_string(),
 ///     "neither tag nor digest is accepted in an image reference: nginx:1.25"
@@ -126,14 +133,14 @@ impl<'de> serde::Deserialize<'de> for VerificationPolicy {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowlistPattern {
-    /// A fully qualified name, matched exactly.
+    /// An image name as written (no tag, no digest), matched exactly.
     Exact(String),
     /// A prefix ending in `/` (the pattern without its final `*`), matched as a byte prefix.
     Prefix(String),
 }
 
 impl AllowlistPattern {
-    /// Whether a fully qualified image name (no tag, no digest) matches.
+    /// Whether an image name (as written, without tag or digest) matches.
     pub fn matches_name(&self, name: &str) -> bool {
         match self {
             AllowlistPattern::Exact(exact) => name == exact,
@@ -185,9 +192,9 @@ impl FromStr for AllowlistPattern {
             }
             return Ok(AllowlistPattern::Prefix(trimmed.to_owned()));
         }
-        let image = Reference::parse(trimmed)
+        Reference::parse(trimmed)
             .map_err(|e| invalid(format!("failed to parse as an image name: {e}")))?;
-        if image.name() != trimmed {
+        if super::trim_tag_and_digest(trimmed).ok() != Some(trimmed) {
             return Err(invalid(format!(
                 "neither tag nor digest is accepted in an image reference: {pattern}"
             )));
@@ -253,14 +260,13 @@ impl Allowlist {
         self.prefixes.len()
     }
 
-    /// Whether `image` (any form the reference grammar accepts) is allowlisted: its fully
-    /// qualified name without tag or digest is in the exact set or starts with a prefix. An
-    /// image that does not parse never matches (so it must be verified).
+    /// Whether `image` (a container `image` field) is allowlisted: its name as written, without
+    /// tag or digest ([`super::trim_tag_and_digest`]), is in the exact set or starts with a
+    /// prefix. An image that does not parse never matches (so it must be verified).
     pub fn matches(&self, image: &str) -> bool {
-        let Ok(reference) = Reference::parse(image) else {
+        let Ok(name) = super::trim_tag_and_digest(image) else {
             return false;
         };
-        let name = reference.name();
         self.exact.contains(name) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
     }
 }

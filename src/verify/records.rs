@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use super::{Error, ErrorKind};
 use crate::go::{escape_json_like_go as go_escape, sha256_hex};
 
-/// The `apiVersion` the kubelet's file accessor writes.
-pub const API_VERSION: &str = "kubelet.config.k8s.io/v1alpha1";
+/// The `apiVersion` the kubelet's file accessor writes (`fs_pullrecords.go`, Kubernetes
+/// v1.36; earlier releases wrote `kubelet.config.k8s.io/v1alpha1`).
+pub const API_VERSION: &str = "kubelet.config.k8s.io/v1beta1";
+/// The `apiVersion` that [`ImagePullIntent::migrate`] and [`ImagePulledRecord::migrate`]
+/// rewrite at start-up.
+const OUTDATED_API_VERSION: &str = "kubelet.config.k8s.io/v1alpha1";
 /// The `apiVersion`s accepted when reading (the kubelet's scheme registers both).
 pub const ACCEPTED_API_VERSIONS: [&str; 2] = [
     "kubelet.config.k8s.io/v1alpha1",
@@ -184,7 +188,7 @@ impl ImagePullCredentials {
 /// record.merge_credentials("repo.repo/test/test", Some(&ImagePullCredentials::node_pods_accessible()), "2024-10-21T12:26:40Z");
 /// assert_eq!(
 ///     record.to_json(),
-///     r#"{"kind":"ImagePulledRecord","apiVersion":"kubelet.config.k8s.io/v1alpha1","lastUpdatedTime":"2024-10-21T12:26:40Z","imageRef":"testimageref","credentialMapping":{"repo.repo/test/test":{"nodePodsAccessible":true}}}"#
+///     "{\"kind\":\"ImagePulledRecord\",\"apiVersion\":\"kubelet.config.k8s.io/v1beta1\",\"lastUpdatedTime\":\"2024-10-21T12:26:40Z\",\"imageRef\":\"testimageref\",\"credentialMapping\":{\"repo.repo/test/test\":{\"nodePodsAccessible\":true}}}\n"
 /// );
 /// assert_eq!(ImagePulledRecord::from_json(record.to_json().as_bytes())?, record);
 /// # Ok::<(), kubepull::verify::Error>(())
@@ -200,7 +204,7 @@ pub struct ImagePulledRecord {
     pub last_updated_time: Option<String>,
     /// `imageRef`: the runtime's image id; the file name is derived from it.
     pub image_ref: String,
-    /// `credentialMapping`: normalised image name without tag or digest → credentials.
+    /// `credentialMapping`: image name as written, without tag or digest ([`super::trim_tag_and_digest`]) → credentials.
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "BTreeMap::is_empty"))]
     pub credential_mapping: BTreeMap<String, ImagePullCredentials>,
 }
@@ -218,7 +222,8 @@ impl ImagePullIntent {
         record_file_name(&self.image)
     }
 
-    /// The JSON the kubelet writes, byte for byte.
+    /// The file the kubelet writes, byte for byte: `apiVersion` [`API_VERSION`], ending with
+    /// a newline as the apimachinery JSON encoder does.
     pub fn to_json(&self) -> String {
         let wire = WireIntent {
             kind: Some(INTENT_KIND.to_owned()),
@@ -247,7 +252,44 @@ impl ImagePullIntent {
     }
 }
 
+impl ImagePullIntent {
+    /// The start-up rewrite of `NewFSPullRecordsAccessor` (Kubernetes v1.36): a
+    /// `kubelet.config.k8s.io/v1alpha1` intent file is decoded and written again as
+    /// [`API_VERSION`]; `Ok(None)` for a file that is already current (the kubelet leaves it
+    /// untouched, byte for byte).
+    ///
+    /// ```
+    /// use kubepull::verify::ImagePullIntent;
+    ///
+    /// let alpha = "{\"kind\":\"ImagePullIntent\",\"apiVersion\":\"kubelet.config.k8s.io/v1alpha1\",\"image\":\"repo.repo/test/alphatest:v1\"}\n";
+    /// let beta = ImagePullIntent::migrate(alpha.as_bytes())?.expect("rewritten");
+    /// assert_eq!(beta, alpha.replacen("v1alpha1", "v1beta1", 1));
+    /// assert_eq!(ImagePullIntent::migrate(beta.as_bytes())?, None);
+    /// # Ok::<(), kubepull::verify::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`ImagePullIntent::from_json`].
+    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, Error> {
+        let intent = ImagePullIntent::from_json(bytes)?;
+        Ok(is_outdated(bytes)?.then(|| intent.to_json()))
+    }
+}
+
 impl ImagePulledRecord {
+    /// The start-up rewrite of `NewFSPullRecordsAccessor` (Kubernetes v1.36): a
+    /// `kubelet.config.k8s.io/v1alpha1` record file is decoded and written again as
+    /// [`API_VERSION`]; `Ok(None)` for a file that is already current.
+    ///
+    /// # Errors
+    ///
+    /// As [`ImagePulledRecord::from_json`].
+    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, Error> {
+        let record = ImagePulledRecord::from_json(bytes)?;
+        Ok(is_outdated(bytes)?.then(|| record.to_json()))
+    }
+
     /// An empty record (no mapping) for `image_ref`, last updated at `now`.
     pub fn new(image_ref: &str, now: &str) -> ImagePulledRecord {
         ImagePulledRecord {
@@ -262,8 +304,9 @@ impl ImagePulledRecord {
         record_file_name(&self.image_ref)
     }
 
-    /// The JSON the kubelet writes, byte for byte (map keys sorted, empty fields omitted,
-    /// `<`, `>`, `&` escaped as Go does).
+    /// The file the kubelet writes, byte for byte: `apiVersion` [`API_VERSION`], map keys
+    /// sorted, empty fields omitted, `<`, `>`, `&` escaped as Go does, and a final newline as
+    /// the apimachinery JSON encoder writes it.
     pub fn to_json(&self) -> String {
         let mapping = self
             .credential_mapping
@@ -317,7 +360,7 @@ impl ImagePulledRecord {
     }
 
     /// `pulledRecordMergeNewCreds`: merges `new` into the mapping for `image_name` (the
-    /// normalised name without tag or digest) and returns whether the record changed; on a
+    /// name as written without tag or digest, [`super::trim_tag_and_digest`]) and returns whether the record changed; on a
     /// change `last_updated_time` becomes `now`.
     ///
     /// * `None`, or credentials with nothing set: no change.
@@ -552,7 +595,23 @@ const RECORD_KIND: &str = "ImagePulledRecord";
 fn to_go_json<T: Serialize>(value: &T) -> String {
     // Serialising these plain structs cannot fail.
     let text = serde_json::to_string(value).unwrap_or_default();
-    go_escape(&text).into_owned()
+    let mut file = go_escape(&text).into_owned();
+    // apimachinery's JSON serializer encodes with encoding/json's Encoder, which ends the
+    // document with a newline.
+    file.push('\n');
+    file
+}
+
+/// Whether a file that decoded as a record or intent carries the outdated `apiVersion`.
+fn is_outdated(bytes: &[u8]) -> Result<bool, Error> {
+    #[derive(Deserialize)]
+    struct Version<'a> {
+        #[serde(rename = "apiVersion", borrow)]
+        api_version: Option<std::borrow::Cow<'a, str>>,
+    }
+    let version: Version<'_> = serde_json::from_slice(bytes)
+        .map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("invalid record: {e}")))?;
+    Ok(version.api_version.as_deref() == Some(OUTDATED_API_VERSION))
 }
 
 fn decode<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {

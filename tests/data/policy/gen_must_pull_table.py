@@ -4,7 +4,9 @@
 
 Dimensions: verification policy (5, the allowlist one with a matching and a non-matching
 list), image valid or not, the pulled record (10 shapes), pull intent, pod credentials (4),
-plus the hardened option for every empty-mapping row. imageRef is never empty here (that
+plus the other option set for every row it changes: the default (Kubernetes v1.36) and
+VerifyOptions::preloaded_flag_revision for empty-mapping rows, the default and
+VerifyOptions::hardened for other-image rows. imageRef is never empty here (that
 row is always "must pull" and is covered by the vector table)."""
 import json
 
@@ -38,7 +40,7 @@ POLICIES = {
 }
 
 
-def oracle(policy_key, valid, record_key, intent, pod_key, hardened):
+def oracle(policy_key, valid, record_key, intent, pod_key, options):
     if record_key == "access-error":
         return True, "RecordAccessError", None
     mapping = RECORDS[record_key]
@@ -52,11 +54,13 @@ def oracle(policy_key, valid, record_key, intent, pod_key, hardened):
         pulled = True
     elif THIS in mapping:
         pulled = (not mapping[THIS].get("preloaded", False)) or intent
-    elif any(not c.get("preloaded", False) for c in mapping.values()):
-        pulled = True
-    elif hardened and not mapping:
+    elif not mapping:
+        # v1.36: an empty mapping is a kubelet pull; the preloaded-flag revision said no.
+        pulled = (options != "preloaded-flag-revision") or intent
+    elif options == "hardened" and any(not c.get("preloaded", False) for c in mapping.values()):
         pulled = True
     else:
+        # v1.36: another repository's record does not make this image kubelet-pulled.
         pulled = intent
     policy = POLICIES[policy_key][0]
     if policy == "NeverVerify":
@@ -121,13 +125,16 @@ def main():
             for record_key, mapping in RECORDS.items():
                 for intent in (False, True):
                     for pod_key in PODS:
-                        for hardened in (False, True):
-                            if hardened and mapping != {}:
-                                continue
-                            must, reason, update = oracle(policy_key, valid, record_key, intent, pod_key, hardened)
-                            rows.append([policy_key, valid, record_key, intent, pod_key, hardened, must, reason, update])
+                        variants = ["default"]
+                        if mapping == {}:
+                            variants.append("preloaded-flag-revision")
+                        if record_key == "other-image":
+                            variants.append("hardened")
+                        for options in variants:
+                            must, reason, update = oracle(policy_key, valid, record_key, intent, pod_key, options)
+                            rows.append([policy_key, valid, record_key, intent, pod_key, options, must, reason, update])
     with open("must_pull_table.jsonl", "w") as f:
-        f.write("# [policy, image valid, record, intent, pod credentials, hardened, must pull, reason, record update]\n")
+        f.write("# [policy, image valid, record, intent, pod credentials, options, must pull, reason, record update]\n")
         for r in rows:
             f.write(json.dumps(r, separators=(",", ":")) + "\n")
     print(len(rows), "rows")
