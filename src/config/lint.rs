@@ -132,7 +132,8 @@ impl fmt::Display for LintKind {
 pub struct Finding {
     /// What kind of problem.
     pub kind: LintKind,
-    /// The registry key (as written) the finding is about, if any.
+    /// The registry key (as written, with any `user:password@` replaced by `[REDACTED]@`) the
+    /// finding is about, if any.
     pub registry_key: Option<String>,
     /// An explanation for a cluster admin.
     pub message: String,
@@ -142,7 +143,7 @@ impl Finding {
     fn new(kind: LintKind, registry_key: Option<&str>, message: impl Into<String>) -> Finding {
         Finding {
             kind,
-            registry_key: registry_key.map(str::to_owned),
+            registry_key: registry_key.map(crate::keyring::redact_key),
             message: message.into(),
         }
     }

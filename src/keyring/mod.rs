@@ -51,6 +51,7 @@ mod service_account;
 pub use attempt::{
     FailedAttempt, PullFailure, PullSuccess, try_credentials, try_credentials_async,
 };
+pub(crate) use gourl::redact_key;
 pub use gourl::{UrlError, UrlErrorKind};
 pub use options::KeyringOptions;
 pub use pattern::{

@@ -1,0 +1,150 @@
+//! Regression tests for the security audit (issue 14): each test names its finding. Tests
+//! that need an I/O feature are gated on it; the rest run everywhere.
+
+use kubepull::config::{DockerConfig, KubeSecret, lint};
+use kubepull::keyring::{Keyring, RegistryKey, RegistryPattern};
+
+/// The password written into every key below.
+const PASSWORD: &str = "S3cret";
+
+/// Fails if `text` (any Display, Debug or JSON output) holds the password or a doubled scheme.
+#[track_caller]
+fn assert_clean(what: &str, text: &str) {
+    assert_no_password(what, text);
+    assert!(
+        !text.contains("https://https://"),
+        "{what} doubles the scheme: {text}"
+    );
+}
+
+/// Fails if `text` holds the password. (`RegistryPattern::parse` puts `https://` in front of
+/// any text, as the kubelet's `ParseSchemelessURL` does, so its errors may double a scheme.)
+#[track_caller]
+fn assert_no_password(what: &str, text: &str) {
+    assert!(
+        !text.contains(PASSWORD),
+        "{what} leaks the password: {text}"
+    );
+}
+
+/// Keys with userinfo, as written in a docker config: (key, why it is shown).
+fn userinfo_keys() -> Vec<(String, &'static str)> {
+    let long_path = "p".repeat(5000);
+    vec![
+        // Too long: the error used to keep the first 64 bytes, password included.
+        (
+            format!("https://ci-bot:{PASSWORD}@registry.example/team/{long_path}"),
+            "too long, with scheme",
+        ),
+        (
+            format!("ci-bot:{PASSWORD}@registry.example/team/{long_path}"),
+            "too long, no scheme",
+        ),
+        (
+            format!("http://ci-bot:{PASSWORD}@registry.example/{long_path}"),
+            "too long, http",
+        ),
+        // Not a URL: the error quotes the whole key.
+        (
+            format!("https://ci-bot:{PASSWORD}@registry.example/team/%zz"),
+            "bad escape",
+        ),
+        (
+            format!("ci-bot:{PASSWORD}@registry.example:x1/team/"),
+            "bad port, no scheme",
+        ),
+        // Valid keys: only lint and entry errors show them.
+        (
+            format!("https://ci-bot:{PASSWORD}@registry.example/team/"),
+            "valid",
+        ),
+        (
+            format!("ci-bot:{PASSWORD}@Registry.example/team/"),
+            "valid, uppercase host",
+        ),
+    ]
+}
+
+#[test]
+fn finding_1_url_errors_redact_userinfo_before_truncation() {
+    for (key, why) in userinfo_keys() {
+        if let Err(error) = RegistryKey::normalize(&key) {
+            assert_clean(why, &error.to_string());
+            assert_clean(why, &format!("{error:?}"));
+            if key.len() > 4096 {
+                assert!(error.to_string().contains("[REDACTED]@"), "{why}: {error}");
+            }
+        }
+        if let Err(error) = RegistryPattern::parse(&key) {
+            assert_no_password(why, &error.to_string());
+            assert_no_password(why, &format!("{error:?}"));
+        }
+    }
+    // The cut keeps Go's shape: the scheme once, then at most 64 bytes.
+    let error = RegistryKey::normalize(&userinfo_keys()[1].0).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("parse \"https://[REDACTED]@registry.example/team/"),
+        "{error}"
+    );
+}
+
+#[test]
+fn finding_1_entry_keyring_and_lint_errors_redact_userinfo() {
+    for (key, why) in userinfo_keys() {
+        // An entry error (bad `auth`) names the key.
+        let json = serde_json::json!({"auths": {key.clone(): {"auth": "!!"}}}).to_string();
+        let error = DockerConfig::from_config_json(json.as_bytes()).unwrap_err();
+        assert_clean(why, &error.to_string());
+        assert_clean(why, &error.detail());
+        assert_clean(why, &format!("{error:?}"));
+        assert_clean(why, error.registry_key().expect("entry error has a key"));
+
+        // The same document as a pull secret: KeyringError carries the reason.
+        let secret = KubeSecret::from_json(
+            serde_json::json!({
+                "kind": "Secret", "apiVersion": "v1",
+                "metadata": {"name": "regcred", "namespace": "shop"},
+                "type": "kubernetes.io/dockerconfigjson",
+                "data": {".dockerconfigjson": base64(json.as_bytes())},
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .expect("secret object");
+        let mut builder = Keyring::builder();
+        builder.add_pull_secret(&secret);
+        let error = builder.build().unwrap_err();
+        assert_clean(why, &error.to_string());
+        assert_clean(why, &format!("{error:?}"));
+
+        // A valid entry under the key: warnings, lint findings and Debug.
+        let json = serde_json::json!({"auths": {key.clone(): {"username": "u", "password": "p"}}})
+            .to_string();
+        let config = DockerConfig::from_config_json(json.as_bytes()).expect("valid");
+        assert_clean(why, &format!("{config:?}"));
+        let mut builder = Keyring::builder();
+        builder.add_node_config("/var/lib/kubelet/config.json", &config);
+        let keyring = builder.build().expect("no malformed secret");
+        for warning in keyring.warnings() {
+            assert_clean(why, &warning.to_string());
+            assert_clean(why, &format!("{warning:?}"));
+        }
+        for bad in [
+            &json,
+            &serde_json::json!({"auths": {key.clone(): {"auth": "!!"}}}).to_string(),
+        ] {
+            let findings = lint(bad.as_bytes());
+            for finding in &findings {
+                assert_clean(why, &finding.to_string());
+                assert_clean(why, &format!("{finding:?}"));
+            }
+        }
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
