@@ -45,7 +45,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use base64::Engine as _;
 use oci_client::Client;
@@ -512,7 +515,8 @@ impl Puller {
     }
 
     /// One attempt: a fresh client, then `attempt`; a client that cannot be built fails the
-    /// attempt.
+    /// attempt, and so does a panic while building the client or running the attempt (see
+    /// [`Puller::try_each`]).
     async fn attempt_with<T, F, Fut>(
         &self,
         attempt: &mut F,
@@ -523,7 +527,15 @@ impl Puller {
         F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
         Fut: Future<Output = Result<T, OciDistributionError>>,
     {
-        attempt(self.client()?, reference.clone(), auth).await
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.client()
+                .map(|client| attempt(client, reference.clone(), auth))
+        }));
+        match started {
+            Ok(Ok(future)) => ContainPanic(Box::pin(future)).await,
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(attempt_panicked()),
+        }
     }
 
     /// `Client::pull_manifest` in kubelet order: the manifest as stored (an image index is
@@ -609,6 +621,12 @@ impl Puller {
     /// the attempt's auth (see [`registry_auth`]). A client that cannot be built from the
     /// config (see [`Puller::client`]) fails its attempt without calling `attempt`.
     ///
+    /// A panic while building the client or polling `attempt`'s future (oci-client 0.18 panics
+    /// on a bearer token that is not a valid header value, which any token server can send)
+    /// fails that attempt with [`ATTEMPT_PANICKED`] and the loop goes on; it cannot take the
+    /// caller down (unless the program is built with `panic = "abort"`). The panic hook still
+    /// runs, so the default hook prints oci-client's panic message to stderr.
+    ///
     /// # Errors
     ///
     /// [`PullErrorKind::NoRegistry`] before any attempt, or
@@ -656,6 +674,39 @@ impl Puller {
             image: image.to_string(),
             kind: PullErrorKind::AttemptsFailed(failures),
         })
+    }
+}
+
+/// The message of an attempt that panicked (the error is an `OciDistributionError::IoError` of
+/// kind `Other` with this text). The panic payload is not shown: it comes from oci-client or
+/// reqwest and may quote a header value built from a token.
+pub const ATTEMPT_PANICKED: &str =
+    "the attempt panicked inside oci-client (a hostile registry or token server can cause this)";
+
+fn attempt_panicked() -> OciDistributionError {
+    OciDistributionError::IoError(std::io::Error::other(ATTEMPT_PANICKED))
+}
+
+/// Polls an attempt's future, turning a panic during any poll into the attempt's error.
+///
+/// oci-client 0.18 `unwrap`s values that come from the network (a bearer token holding `\n`
+/// panics in its header code), so a hostile server could otherwise take the caller's task
+/// down. The attempt's client is never reused after a panic: every attempt builds its own.
+/// Without unwinding (`panic = "abort"`) the process still aborts.
+struct ContainPanic<Fut>(Pin<Box<Fut>>);
+
+impl<T, Fut> Future for ContainPanic<Fut>
+where
+    Fut: Future<Output = Result<T, OciDistributionError>>,
+{
+    type Output = Result<T, OciDistributionError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(poll) => poll,
+            Err(_) => Poll::Ready(Err(attempt_panicked())),
+        }
     }
 }
 

@@ -148,3 +148,97 @@ fn base64(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// A registry on 127.0.0.1 whose token server answers a bearer token holding `\n`, which
+/// oci-client 0.18 `unwrap`s into a header value. Returns the port; the server thread lives
+/// until the test process ends.
+#[cfg(feature = "oci-client-rustls")]
+fn hostile_token_server() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let response = if request_line.starts_with("GET /token") {
+                let body = r#"{"token":"evil\ninjected: yes"}"#;
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            } else {
+                format!(
+                    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer \
+                     realm=\"http://127.0.0.1:{port}/token\",service=\"hostile\"\r\n\
+                     Content-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    port
+}
+
+#[cfg(feature = "oci-client-rustls")]
+#[test]
+fn finding_2_a_panicking_attempt_fails_only_that_attempt() {
+    use kubepull::keyring::CredentialSource;
+    use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol};
+    use kubepull::oci::{ATTEMPT_PANICKED, Puller};
+    use kubepull::{Reference, Secret};
+
+    let port = hostile_token_server();
+    let image: Reference = format!("127.0.0.1:{port}/team/app:1.0")
+        .parse()
+        .expect("reference");
+    let puller = Puller::new(|| ClientConfig {
+        protocol: ClientProtocol::Http,
+        ..ClientConfig::default()
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    // Anonymous: nothing matched, one attempt.
+    let error = runtime
+        .block_on(puller.pull_manifest(&image, &[]))
+        .expect_err("the token is unusable");
+    let messages: Vec<&str> = error.attempts().iter().map(|a| a.message()).collect();
+    assert_eq!(messages, [ATTEMPT_PANICKED]);
+
+    // Two credentials: both attempts run (the first panic does not stop the loop).
+    let mut builder = Keyring::builder();
+    let source = CredentialSource::secret("ns", "a", "uid-a");
+    builder.add(
+        &source,
+        &format!("127.0.0.1:{port}"),
+        "alice",
+        Secret::new(PASSWORD),
+    );
+    builder.add(
+        &source,
+        &format!("127.0.0.1:{port}/team"),
+        "bob",
+        Secret::new(PASSWORD),
+    );
+    let keyring = builder.build().expect("keyring");
+    let candidates = keyring.lookup(&image);
+    assert_eq!(candidates.len(), 2);
+    let error = runtime
+        .block_on(puller.fetch_manifest_digest(&image, &candidates))
+        .expect_err("the token is unusable");
+    let messages: Vec<&str> = error.attempts().iter().map(|a| a.message()).collect();
+    assert_eq!(messages, [ATTEMPT_PANICKED, ATTEMPT_PANICKED]);
+    assert_no_password("pull error", &error.to_string());
+}
