@@ -242,3 +242,49 @@ fn finding_2_a_panicking_attempt_fails_only_that_attempt() {
     assert_eq!(messages, [ATTEMPT_PANICKED, ATTEMPT_PANICKED]);
     assert_no_password("pull error", &error.to_string());
 }
+
+#[test]
+fn finding_3_glob_labels_are_matched_only_against_dns_sized_labels() {
+    use kubepull::keyring::MAX_GLOB_LABEL_LEN;
+    assert_eq!(MAX_GLOB_LABEL_LEN, 63);
+    // (pattern, image, matches): a glob label never sees a label over 63 bytes.
+    let a = |n: usize| "a".repeat(n);
+    let cases = [
+        ("*.io".to_owned(), format!("{}.io/x", a(63)), true),
+        ("*.io".to_owned(), format!("{}.io/x", a(64)), false),
+        (
+            format!("*{}b.io", a(4000)),
+            format!("{}.io/x", a(3900)),
+            false,
+        ),
+        (format!("*{}b.io", a(20)), format!("{}b.io/x", a(62)), true),
+        ("a*a*a*a*b.io".to_owned(), format!("{}b.io/x", a(62)), true),
+        // Literal labels still compare at any length.
+        (format!("{}.io", a(64)), format!("{}.io/x", a(64)), true),
+        // The key's own glob label may be longer than 63 bytes.
+        (format!("{}*", a(70)), format!("{}.io/x", a(63)), false),
+        (
+            format!("*{}.io", "[a]".repeat(70)),
+            format!("{}.io/x", a(63)),
+            false,
+        ),
+        (
+            format!("x{}.io", "[a]".repeat(62)),
+            format!("x{}.io/x", a(62)),
+            true,
+        ),
+    ];
+    for (pattern, image, want) in cases {
+        let parsed = RegistryPattern::parse(&pattern).expect("pattern parses");
+        assert_eq!(parsed.matches(&image), want, "{pattern} vs {image}");
+        let mut builder = Keyring::builder();
+        let source = kubepull::CredentialSource::node("/n");
+        builder.add(&source, &pattern, "u", kubepull::Secret::new("p"));
+        let keyring = builder.build().expect("keyring");
+        assert_eq!(
+            !keyring.lookup_str(&image).is_empty(),
+            want,
+            "lookup {pattern} vs {image}"
+        );
+    }
+}
