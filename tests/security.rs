@@ -288,3 +288,33 @@ fn finding_3_glob_labels_are_matched_only_against_dns_sized_labels() {
         );
     }
 }
+
+#[cfg(all(unix, feature = "fs"))]
+#[test]
+fn finding_4_a_fifo_on_the_search_path_is_skipped_without_blocking() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("kubepull-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fifo = dir.join("config.json");
+    let _ = std::fs::remove_file(&fifo);
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {fifo:?}");
+    let (done, result) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let read = kubepull::fs::read_capped(&path).map_err(|e| e.kind());
+        let _ = done.send(read);
+    });
+    // Before the fix the open blocks forever waiting for a writer.
+    let read = result
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("read_capped blocked on the FIFO");
+    assert_eq!(read, Err(std::io::ErrorKind::InvalidInput));
+    // The whole search moves past it: no valid file under this root.
+    let search = kubepull::searchpath::SearchPath::without_working_dir(&dir, None::<&str>);
+    assert!(search.resolve(kubepull::fs::read_capped).is_err());
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
