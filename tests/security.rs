@@ -318,3 +318,46 @@ fn finding_4_a_fifo_on_the_search_path_is_skipped_without_blocking() {
     assert!(search.resolve(kubepull::fs::read_capped).is_err());
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn finding_6_adding_go_durations_wraps_as_go_does_without_overflow() {
+    use kubepull::provider::GoDuration;
+    let max = "9223372036854775808ns"; // 1<<63, the most one term may hold
+    let invalid = |s: &str| Err(format!("time: invalid duration \"{s}\""));
+    // (input, Go's ParseDuration result: Display of the value, or the error text). Go sums the
+    // terms in uint64 with wrapping addition, and checks the sum against 1<<63 after each.
+    let cases: Vec<(String, Result<String, String>)> = vec![
+        (format!("{max}{max}"), Ok("0s".into())),
+        (format!("{max}{max}1h"), Ok("1h0m0s".into())),
+        (format!("-{max}{max}"), Ok("0s".into())),
+        (format!("-{max}"), Ok("-2562047h47m16.854775808s".into())),
+        (max.to_owned(), invalid(max)),
+        (
+            "9223372036854775807ns1ns".into(),
+            invalid("9223372036854775807ns1ns"),
+        ),
+        (
+            "-9223372036854775807ns1ns".into(),
+            Ok("-2562047h47m16.854775808s".into()),
+        ),
+        (format!("{max}{max}1ns"), Ok("1ns".into())),
+        (
+            format!("{max}{max}{max}"),
+            invalid(&format!("{max}{max}{max}")),
+        ),
+        (
+            "2562047h47m16.854775807s".into(),
+            Ok("2562047h47m16.854775807s".into()),
+        ),
+        (
+            "2562047h47m16.854775808s".into(),
+            invalid("2562047h47m16.854775808s"),
+        ),
+    ];
+    for (input, want) in cases {
+        let got = GoDuration::parse(&input)
+            .map(|d| d.to_string())
+            .map_err(|e| e.to_string());
+        assert_eq!(got, want, "{input}");
+    }
+}
