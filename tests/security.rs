@@ -361,3 +361,85 @@ fn finding_6_adding_go_durations_wraps_as_go_does_without_overflow() {
         assert_eq!(got, want, "{input}");
     }
 }
+
+#[cfg(feature = "k8s-openapi")]
+#[test]
+fn finding_8_pull_secrets_are_found_in_the_pods_namespace_only() {
+    use k8s_openapi::api::core::v1::{Pod, Secret as K8sSecret};
+    use kubepull::k8s;
+    use kubepull::keyring::KeyringOptions;
+
+    let dockerconfig = |user: &str| {
+        let json = serde_json::json!({"auths": {"quay.io": {"username": user, "password": "pw"}}});
+        base64(json.to_string().as_bytes())
+    };
+    let secret = |namespace: Option<&str>, user: &str| -> K8sSecret {
+        let mut metadata = serde_json::json!({"name": "regcred", "uid": format!("uid-{user}")});
+        if let Some(namespace) = namespace {
+            metadata["namespace"] = namespace.into();
+        }
+        serde_json::from_value(serde_json::json!({
+            "metadata": metadata,
+            "type": "kubernetes.io/dockerconfigjson",
+            "data": {".dockerconfigjson": dockerconfig(user)},
+        }))
+        .expect("secret")
+    };
+    let pod = |namespace: Option<&str>| -> Pod {
+        let mut metadata = serde_json::json!({"name": "web"});
+        if let Some(namespace) = namespace {
+            metadata["namespace"] = namespace.into();
+        }
+        serde_json::from_value(serde_json::json!({
+            "metadata": metadata,
+            "spec": {"containers": [], "imagePullSecrets": [{"name": "regcred"}]},
+        }))
+        .expect("pod")
+    };
+    // (pod namespace, secrets as (namespace, user), the user the pod gets, or None: missing)
+    let cases: &[(Option<&str>, &[(Option<&str>, &str)], Option<&str>)] = &[
+        (Some("shop"), &[(Some("shop"), "own")], Some("own")),
+        (Some("shop"), &[(Some("other"), "foreign")], None),
+        // A secret without a namespace no longer matches every pod.
+        (Some("shop"), &[(None, "unscoped")], None),
+        // A pod without a namespace no longer takes the first same-named secret anywhere.
+        (None, &[(Some("other"), "foreign")], None),
+        (
+            None,
+            &[(Some("other"), "foreign"), (None, "unscoped")],
+            Some("unscoped"),
+        ),
+        (
+            Some("shop"),
+            &[
+                (Some("other"), "foreign"),
+                (None, "unscoped"),
+                (Some("shop"), "own"),
+            ],
+            Some("own"),
+        ),
+        (None, &[(None, "unscoped")], Some("unscoped")),
+    ];
+    for (pod_namespace, secrets, want) in cases {
+        let pod = pod(*pod_namespace);
+        let secrets: Vec<K8sSecret> = secrets.iter().map(|(ns, user)| secret(*ns, user)).collect();
+        let keyring = k8s::keyring_for_pod(&pod, None, &secrets, None, KeyringOptions::FAITHFUL)
+            .expect("keyring");
+        let users: Vec<&str> = keyring
+            .lookup_str("quay.io/team/app")
+            .iter()
+            .map(|c| c.username())
+            .collect();
+        let missing = k8s::missing_pull_secrets(&pod, None, &secrets);
+        match want {
+            Some(user) => {
+                assert_eq!(users, [*user], "{pod_namespace:?}");
+                assert!(missing.is_empty(), "{pod_namespace:?}");
+            }
+            None => {
+                assert!(users.is_empty(), "{pod_namespace:?}: got {users:?}");
+                assert_eq!(missing, ["regcred"], "{pod_namespace:?}");
+            }
+        }
+    }
+}
