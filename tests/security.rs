@@ -396,8 +396,10 @@ fn finding_8_pull_secrets_are_found_in_the_pods_namespace_only() {
         }))
         .expect("pod")
     };
-    // (pod namespace, secrets as (namespace, user), the user the pod gets, or None: missing)
-    let cases: &[(Option<&str>, &[(Option<&str>, &str)], Option<&str>)] = &[
+    /// A secret's namespace and the user name in it.
+    type Stored<'a> = (Option<&'a str>, &'a str);
+    // (pod namespace, secrets, the user the pod gets, or None: missing)
+    let cases: &[(Option<&str>, &[Stored<'_>], Option<&str>)] = &[
         (Some("shop"), &[(Some("shop"), "own")], Some("own")),
         (Some("shop"), &[(Some("other"), "foreign")], None),
         // A secret without a namespace no longer matches every pod.
@@ -440,6 +442,164 @@ fn finding_8_pull_secrets_are_found_in_the_pods_namespace_only() {
                 assert!(users.is_empty(), "{pod_namespace:?}: got {users:?}");
                 assert_eq!(missing, ["regcred"], "{pod_namespace:?}");
             }
+        }
+    }
+}
+
+#[cfg(all(unix, feature = "exec"))]
+mod exec {
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::{Path, PathBuf};
+    use std::sync::OnceLock;
+    use std::time::{Duration, Instant};
+
+    use kubepull::exec::{ExecErrorKind, PluginRunner, credential_helper_get};
+    use kubepull::provider::CredentialProviderConfig;
+
+    use super::PASSWORD;
+
+    const RESPONSE: &str = r#"{"kind":"CredentialProviderResponse","apiVersion":"credentialprovider.kubelet.k8s.io/v1","cacheKeyType":"Registry","auth":{"*.registry.io":{"username":"u","password":"S3cret"}}}"#;
+
+    /// The scripts, written once before any test spawns one.
+    fn bin_dir() -> &'static Path {
+        static DIR: OnceLock<PathBuf> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("kubepull-security-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("bin dir");
+            let scripts = [
+                // Answers, then leaves a job holding stdout open.
+                (
+                    "background-job",
+                    format!("#!/bin/sh\ncat >/dev/null\necho '{RESPONSE}'\nsleep 30 &\nexit 0\n"),
+                ),
+                // Starts a grandchild, records both pids, never answers.
+                (
+                    "grandchild",
+                    "#!/bin/sh\ncat >/dev/null\nsleep 300 &\necho $! $$ > \"$PID_FILE\"\nwait\n"
+                        .to_owned(),
+                ),
+                // Prints its credentials on stderr and fails.
+                (
+                    "leaky-plugin",
+                    format!("#!/bin/sh\ncat >/dev/null\necho '{RESPONSE}' >&2\nexit 1\n"),
+                ),
+                (
+                    "docker-credential-leaky",
+                    format!(
+                        "#!/bin/sh\nread -r url\ncase \"$url\" in\n  json.io) echo '{{\"ServerURL\":\"json.io\",\"Username\":\"me\",\"Secret\":\"{PASSWORD}\"}}' ;;\n  kv.io) echo 'password={PASSWORD}' ;;\n  *) echo 'keychain locked' ;;\nesac\nexit 1\n"
+                    ),
+                ),
+            ];
+            for (name, body) in scripts {
+                let path = dir.join(name);
+                std::fs::write(&path, body).expect("script");
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                    .expect("chmod");
+            }
+            dir
+        })
+    }
+
+    fn provider_config(name: &str, env: &[(&str, &str)]) -> CredentialProviderConfig {
+        let doc = serde_json::json!({
+            "kind": "CredentialProviderConfig",
+            "apiVersion": "kubelet.config.k8s.io/v1",
+            "providers": [{
+                "name": name,
+                "matchImages": ["*.registry.io"],
+                "defaultCacheDuration": "1m",
+                "apiVersion": "credentialprovider.kubelet.k8s.io/v1",
+                "env": env.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v})).collect::<Vec<_>>(),
+            }],
+        });
+        CredentialProviderConfig::from_json(doc.to_string().as_bytes()).expect("config")
+    }
+
+    /// `R` (running, sleeping…), `Z` (zombie) or `None` (gone), from `/proc`.
+    fn process_state(pid: u32) -> Option<char> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next())
+    }
+
+    #[tokio::test]
+    async fn finding_5_an_answer_with_a_background_job_is_not_a_timeout() {
+        let config = provider_config("background-job", &[]);
+        let provider = &config.providers[0];
+        let runner = PluginRunner::new(bin_dir()).with_timeout(Duration::from_secs(10));
+        let started = Instant::now();
+        let response = runner
+            .run(provider, &provider.request("a.registry.io/app"))
+            .await
+            .expect("the plugin answered");
+        assert_eq!(response.auth["*.registry.io"].username, "u");
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "waited {:?} for the background job",
+            started.elapsed()
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn finding_5_a_timeout_kills_the_process_group_and_reaps_the_child() {
+        let pid_file = bin_dir().join("grandchild.pids");
+        let _ = std::fs::remove_file(&pid_file);
+        let pid_file_text = pid_file.to_str().expect("utf-8 path").to_owned();
+        let config = provider_config("grandchild", &[("PID_FILE", &pid_file_text)]);
+        let provider = &config.providers[0];
+        let runner = PluginRunner::new(bin_dir()).with_timeout(Duration::from_millis(1500));
+        let error = runner
+            .run(provider, &provider.request("a.registry.io/app"))
+            .await
+            .expect_err("the plugin never answers");
+        assert_eq!(error.kind(), ExecErrorKind::Timeout);
+        let pids = std::fs::read_to_string(&pid_file).expect("the plugin wrote its pids");
+        let pids: Vec<u32> = pids
+            .split_whitespace()
+            .map(|p| p.parse().expect("pid"))
+            .collect();
+        let [grandchild, child] = pids[..] else {
+            panic!("two pids expected: {pids:?}")
+        };
+        // The direct child was reaped before run returned.
+        assert_eq!(process_state(child), None, "child {child} is left over");
+        // The grandchild was killed with the group (it may stay a zombie of init briefly).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(process_state(grandchild), Some(s) if s != 'Z') {
+            assert!(
+                Instant::now() < deadline,
+                "grandchild {grandchild} survived"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn finding_9_output_that_parses_as_a_credential_is_never_echoed() {
+        // A plugin that prints its response on stderr and fails.
+        let config = provider_config("leaky-plugin", &[]);
+        let provider = &config.providers[0];
+        let runner = PluginRunner::new(bin_dir()).with_timeout(Duration::from_secs(10));
+        let error = runner
+            .run(provider, &provider.request("a.registry.io/app"))
+            .await
+            .expect_err("exit status 1");
+        assert_eq!(error.kind(), ExecErrorKind::ExitStatus);
+        assert!(!error.to_string().contains(PASSWORD), "{error}");
+        assert!(!format!("{error:?}").contains(PASSWORD), "{error:?}");
+
+        // A helper that prints credentials on stdout and exits 1: (server, echoed as is).
+        let helper = bin_dir().join("docker-credential-leaky");
+        for (server, echoed) in [("json.io", false), ("kv.io", false), ("plain.io", true)] {
+            let error = credential_helper_get(&helper, server, Duration::from_secs(10))
+                .await
+                .expect_err("exit status 1");
+            let text = error.to_string();
+            assert!(!text.contains(PASSWORD), "{server}: {text}");
+            assert_eq!(text.contains("keychain locked"), echoed, "{server}: {text}");
         }
     }
 }
