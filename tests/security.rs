@@ -603,3 +603,75 @@ mod exec {
         }
     }
 }
+
+#[cfg(feature = "yaml")]
+#[test]
+fn finding_7_yaml_nesting_is_bounded_before_parsing() {
+    use kubepull::provider::{CredentialProviderConfig, MAX_YAML_DEPTH};
+    let nested = |open: &str, close: &str, depth: usize| {
+        format!("{}{}", open.repeat(depth), close.repeat(depth))
+    };
+    let too_deep = |at: usize| {
+        format!(
+            "error decoding config: invalid YAML at line 1 column {at}: flow collections nested \
+             deeper than {MAX_YAML_DEPTH}"
+        )
+    };
+    let provider = r#"kind: CredentialProviderConfig
+apiVersion: kubelet.config.k8s.io/v1
+providers:
+- name: ecr
+  matchImages: ["*.dkr.ecr.*.amazonaws.com", '[0-9]*.example.com', "a\"[[[[b"]
+  defaultCacheDuration: 12h
+  apiVersion: credentialprovider.kubelet.k8s.io/v1
+  args: ['don''t [[[[', "]]]]", '{x}'] # a comment [[[[
+"#;
+    // (document, error text or None when it parses as a config)
+    let cases: Vec<(String, Option<String>)> = vec![
+        // Refused at the 129th bracket, before the parser sees any of it.
+        ("[".repeat(100_000), Some(too_deep(MAX_YAML_DEPTH + 1))),
+        ("{".repeat(100_000), Some(too_deep(MAX_YAML_DEPTH + 1))),
+        (nested("[", "]", 129), Some(too_deep(129))),
+        // Closers hidden in quoted scalars do not lower the count.
+        (
+            format!(
+                "{}\"{}\"{}",
+                "[".repeat(100),
+                "]".repeat(100),
+                "[".repeat(100)
+            ),
+            Some(too_deep(100 + 1 + 100 + 1 + 29)),
+        ),
+        (
+            format!(
+                "{} # {}\n{}",
+                "[".repeat(100),
+                "]".repeat(100),
+                "[".repeat(100)
+            ),
+            Some(
+                "error decoding config: invalid YAML at line 2 column 29: flow collections \
+                 nested deeper than 128"
+                    .to_owned(),
+            ),
+        ),
+        // Brackets in strings and comments of a real config are not nesting.
+        (provider.to_owned(), None),
+    ];
+    for (doc, want) in cases {
+        let got = CredentialProviderConfig::from_yaml(doc.as_bytes())
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        match want {
+            Some(text) => assert_eq!(got, Err(text), "{}", &doc[..doc.len().min(80)]),
+            None => assert_eq!(got, Ok(()), "{doc}"),
+        }
+    }
+    // At the limit the YAML parser decides, as before.
+    let at_limit = CredentialProviderConfig::from_yaml(nested("[", "]", 128).as_bytes())
+        .expect_err("not a config");
+    assert!(
+        !at_limit.to_string().contains("nested deeper"),
+        "{at_limit}"
+    );
+}
