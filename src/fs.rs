@@ -44,10 +44,15 @@ pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
             "not a regular file",
         ));
     }
-    let mut bytes = Vec::new();
+    // Sized up front so that reading does not reallocate and leave unwiped copies of the
+    // file (the caller wipes the returned bytes; `SearchPath::resolve` does).
+    let expected = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(
+        expected.min(MAX_CONFIG_BYTES).saturating_add(1),
+    ));
     file.take(MAX_CONFIG_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
+    Ok(Some(std::mem::take(&mut *bytes)))
 }
 
 /// `open(path, O_RDONLY | O_NONBLOCK)`: opening a FIFO for reading then returns at once

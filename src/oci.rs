@@ -56,6 +56,7 @@ use oci_client::client::{ClientConfig, ImageData};
 use oci_client::errors::OciDistributionError;
 use oci_client::manifest::{ImageIndexEntry, OciImageManifest, OciManifest};
 use oci_client::secrets::RegistryAuth;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Reference;
 use crate::keyring::{Credential, CredentialSource};
@@ -726,11 +727,15 @@ fn failed(credential: Option<(usize, &Credential)>, error: OciDistributionError)
 fn redact(mut message: String, credential: &Credential) -> String {
     const REDACTED: &str = "<redacted>";
     let password = credential.password().expose_secret();
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{password}", credential.username()));
+    // Both temporaries hold the password: wipe them on drop.
+    let user_password = Zeroizing::new(format!("{}:{password}", credential.username()));
+    let basic = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*user_password));
     for needle in [basic.as_str(), password] {
         if !needle.is_empty() && message.contains(needle) {
-            message = message.replace(needle, REDACTED);
+            let replaced = message.replace(needle, REDACTED);
+            // The text held the secret: wipe it before it is dropped.
+            let mut old = std::mem::replace(&mut message, replaced);
+            old.zeroize();
         }
     }
     message
