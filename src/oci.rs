@@ -20,6 +20,26 @@
 //! (aws-lc-rs), after which HTTPS and plain HTTP (`ClientProtocol::Http` / `HttpsExcept`) just
 //! work.
 //!
+//! # What a registry can make the puller do
+//!
+//! - **Token realms.** A registry answers `401` with `WWW-Authenticate: Bearer realm="…"`, and
+//!   oci-client fetches the token from that realm with the attempt's Basic credentials. The
+//!   realm may be any URL: another host, and plain `http://` even for an `https://`
+//!   registry, so a registry (or anyone who can answer for it) can have the user name and
+//!   password sent elsewhere, in the clear. This is standard Docker behaviour (containerd and
+//!   the docker CLI do the same). oci-client 0.18 resolves the challenge inside its
+//!   `auth` and exposes neither the realm nor a hook, so kubepull cannot offer the opt-in
+//!   hardening the audit asked for (refuse a plain-HTTP realm for an https registry, or a
+//!   cross-host realm) without doing the token exchange itself; it is not offered. Requests
+//!   other than the token fetch are only authenticated towards the registry's own host
+//!   (oci-client's guard against CVE-2020-15157).
+//! - **Body sizes.** oci-client reads manifests, token answers and error bodies whole; 0.18
+//!   has no size limit to set, so kubepull bounds none of them. Bound the time instead:
+//!   `ClientConfig` has connect and read timeouts, and the caller can wrap a pull in
+//!   `tokio::time::timeout`.
+//! - **Panics.** oci-client `unwrap`s some values that come from the network (a bearer
+//!   token with a newline); [`Puller::try_each`] turns a panic into that attempt's error.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use kubepull::Secret;
