@@ -53,6 +53,12 @@ fn userinfo_keys() -> Vec<(String, &'static str)> {
             format!("ci-bot:{PASSWORD}@registry.example:x1/team/"),
             "bad port, no scheme",
         ),
+        // A `://` after the userinfo (found by the keyring_glob fuzz target): the key has no
+        // scheme, so its authority is `ci-bot:S3cret@x`.
+        (
+            format!("ci-bot:{PASSWORD}@x\"http://foo.example.com/"),
+            "'://' later in a schemeless key",
+        ),
         // Valid keys: only lint and entry errors show them.
         (
             format!("https://ci-bot:{PASSWORD}@registry.example/team/"),

@@ -420,7 +420,9 @@ pub(crate) fn redact_userinfo(url: &[u8]) -> Cow<'_, [u8]> {
 /// authority replaced by `[REDACTED]@`: the one form in which a key may appear in an error,
 /// a warning or a lint finding. Redact first, cut afterwards.
 pub(crate) fn redact_key(key: &str) -> String {
-    if key.contains("://") {
+    // As `RegistryKey::normalize`: a key is a URL only if it starts with a scheme; anything
+    // else gets `https://` in front (a `://` further on is part of the authority or path).
+    if key.starts_with("https://") || key.starts_with("http://") {
         String::from_utf8_lossy(&redact_userinfo(key.as_bytes())).into_owned()
     } else {
         let prefixed = format!("https://{key}");
