@@ -86,8 +86,46 @@ fn build(c: &mut Criterion) {
     group.finish();
 }
 
+/// Issue 14's worst case: glob keys that share one index bucket (same label count, no port,
+/// no path) and whose single glob label makes Go's `filepath.Match` quadratic, against a long
+/// image label. `long_label`: 180 keys `*aaa…(4,072 a)b{i}.io` (a pull secret under 1 MiB)
+/// and a 3,900-byte label, 4.3 s per lookup before the label cap. `dns_label`: the costliest
+/// shape under the cap, 180 keys of 2,000 `*a` chunks against a 63-byte label.
+fn hostile_globs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("keyring_hostile_globs");
+    group.sample_size(10);
+    let cases = [
+        (
+            "long_label",
+            (0..180)
+                .map(|i| format!("*{}b{i}.io", "a".repeat(4072)))
+                .collect::<Vec<_>>(),
+            format!("{}.io/app", "a".repeat(3900)),
+        ),
+        (
+            "dns_label",
+            (0..180)
+                .map(|i| format!("{}{i}.io", "*a".repeat(2000)))
+                .collect::<Vec<_>>(),
+            format!("{}.io/app", "a".repeat(63)),
+        ),
+    ];
+    for (name, keys, image) in &cases {
+        let mut builder = Keyring::builder();
+        let source = CredentialSource::secret("default", "hostile", "uid-hostile");
+        for key in keys {
+            builder.add(&source, key, "user", Secret::new("password"));
+        }
+        let keyring = builder.build().expect("no malformed secret");
+        group.bench_with_input(BenchmarkId::from_parameter(name), image, |b, image| {
+            b.iter(|| black_box(keyring.lookup_str(black_box(image))));
+        });
+    }
+    group.finish();
+}
+
 mod group {
     #![allow(missing_docs)]
-    criterion::criterion_group!(benches, super::lookup, super::build);
+    criterion::criterion_group!(benches, super::lookup, super::build, super::hostile_globs);
 }
 criterion_main!(group::benches);

@@ -31,6 +31,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 use tokio::sync::OnceCell;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::provider::helper::{self, HelperAction, HelperCredentials};
 use crate::provider::{
@@ -106,41 +107,83 @@ impl From<ProviderError> for ExecError {
     }
 }
 
-/// What one successful process run produced (stderr is only used in errors).
+/// What one successful process run produced (stderr is only used in errors). Wiped on drop:
+/// a plugin's or helper's stdout holds its credentials.
 struct Output {
-    stdout: Vec<u8>,
+    stdout: Zeroizing<Vec<u8>>,
 }
 
 /// Why one process run failed, before it is worded for the kubelet or docker.
 enum RunFailure {
     /// Go's error text (`fork/exec …: no such file or directory`, `exit status 1`,
-    /// `context deadline exceeded`), the kind, and the stderr seen.
-    Failed(ExecErrorKind, String, Vec<u8>, Vec<u8>),
+    /// `context deadline exceeded`), the kind, the stderr seen and the stdout seen (wiped on
+    /// drop).
+    Failed(ExecErrorKind, String, Vec<u8>, Zeroizing<Vec<u8>>),
 }
 
-/// Reads at most `limit` bytes, then drains the rest so the child never blocks on a full
-/// pipe; `true` when output was cut.
-async fn read_capped<R: AsyncRead + Unpin>(mut reader: R, limit: usize) -> (Vec<u8>, bool) {
-    let mut out = Vec::new();
-    let mut buf = [0u8; 8192];
-    let mut cut = false;
+/// How long the output pipes are still read once the process has exited. What it wrote
+/// before exiting is already in the pipe and drains at once; a pipe still open after this
+/// is held by a background process it left, which is not waited for.
+pub const OUTPUT_GRACE: Duration = Duration::from_millis(200);
+
+/// How long a killed process is waited for, so that it does not stay a zombie.
+const REAP_WAIT: Duration = Duration::from_secs(1);
+
+/// Reads into `out` at most `limit` bytes, then drains the rest so the child never blocks on
+/// a full pipe; sets `cut` when output was cut. Writes into the caller's buffers so that what
+/// was read survives when the caller stops waiting.
+async fn read_capped<R: AsyncRead + Unpin>(
+    reader: Option<R>,
+    limit: usize,
+    out: &mut Vec<u8>,
+    cut: &mut bool,
+) {
+    let Some(mut reader) = reader else { return };
+    let mut buf = Zeroizing::new([0u8; 8192]);
     loop {
-        match reader.read(&mut buf).await {
+        match reader.read(&mut buf[..]).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 let room = limit.saturating_sub(out.len());
                 if n > room {
-                    cut = true;
+                    *cut = true;
                 }
-                out.extend_from_slice(&buf[..n.min(room)]);
+                let take = n.min(room);
+                if out.capacity() - out.len() < take {
+                    // Grow by hand so no copy of earlier bytes is left unwiped.
+                    let mut bigger = Zeroizing::new(Vec::with_capacity((out.len() + take) * 2));
+                    bigger.extend_from_slice(out);
+                    out.zeroize();
+                    std::mem::swap(out, &mut bigger);
+                }
+                out.extend_from_slice(&buf[..take]);
             }
         }
     }
-    (out, cut)
 }
+
+/// Kills the process group `pgid` (the plugin and everything it started that stayed in its
+/// group). Errors (the group is already gone) are ignored.
+#[cfg(unix)]
+fn kill_group(pgid: Option<u32>) {
+    if let Some(pid) = pgid
+        .and_then(|id| i32::try_from(id).ok())
+        .and_then(rustix::process::Pid::from_raw)
+    {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(_pgid: Option<u32>) {}
 
 /// Runs `program args…` with exactly `env`, `stdin` written and closed, stdout and stderr
 /// captured, killed after `timeout`.
+///
+/// The process starts in a process group of its own (on Unix). On timeout the whole group is
+/// killed, so grandchildren die too, and the process is reaped before this returns. Once the
+/// process has exited, output is read for at most [`OUTPUT_GRACE`] more: a background job
+/// that keeps the pipes open neither delays the answer nor turns it into a timeout.
 async fn run_process(
     program: &Path,
     args: &[String],
@@ -157,6 +200,8 @@ async fn run_process(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
+    #[cfg(unix)]
+    command.process_group(0);
     let mut child = command.spawn().map_err(|e| {
         let kind = if e.kind() == std::io::ErrorKind::NotFound {
             ExecErrorKind::NotFound
@@ -167,51 +212,63 @@ async fn run_process(
             kind,
             format!("fork/exec {}: {}", program.display(), go_errno_text(&e)),
             Vec::new(),
-            Vec::new(),
+            Zeroizing::new(Vec::new()),
         )
     })?;
+    let pgid = child.id();
     let mut child_stdin = child.stdin.take();
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
-    let input = stdin.to_vec();
-    let work = async move {
-        let write = async {
-            if let Some(mut pipe) = child_stdin.take() {
-                // A plugin that exits without reading stdin is not an error (Go ignores EPIPE).
-                let _ = pipe.write_all(&input).await;
-                let _ = pipe.shutdown().await;
+    let (mut out, mut out_cut) = (Zeroizing::new(Vec::new()), false);
+    let (mut err, mut err_cut) = (Vec::new(), false);
+    let outcome = {
+        let io = async {
+            let write = async {
+                if let Some(mut pipe) = child_stdin.take() {
+                    // A plugin that exits without reading stdin is not an error (Go ignores
+                    // EPIPE).
+                    let _ = pipe.write_all(stdin).await;
+                    let _ = pipe.shutdown().await;
+                }
+            };
+            let read_out = read_capped(stdout, MAX_DOCUMENT_LEN, &mut out, &mut out_cut);
+            let read_err = read_capped(stderr, MAX_STDERR_LEN, &mut err, &mut err_cut);
+            tokio::join!(write, read_out, read_err);
+        };
+        let work = async {
+            tokio::pin!(io);
+            tokio::select! {
+                () = &mut io => child.wait().await,
+                status = child.wait() => {
+                    if tokio::time::timeout(OUTPUT_GRACE, &mut io).await.is_err() {
+                        // Something the process left behind still holds a pipe.
+                        kill_group(pgid);
+                    }
+                    status
+                }
             }
         };
-        let read_out = async {
-            match stdout {
-                Some(s) => read_capped(s, MAX_DOCUMENT_LEN).await,
-                None => (Vec::new(), false),
-            }
-        };
-        let read_err = async {
-            match stderr {
-                Some(s) => read_capped(s, MAX_STDERR_LEN).await,
-                None => (Vec::new(), false),
-            }
-        };
-        let (_, (out, out_cut), (err, _)) = tokio::join!(write, read_out, read_err);
-        let status = child.wait().await;
-        (status, out, out_cut, err)
+        tokio::time::timeout(timeout, work).await
     };
-    match tokio::time::timeout(timeout, work).await {
-        Err(_) => Err(RunFailure::Failed(
-            ExecErrorKind::Timeout,
-            "context deadline exceeded".to_owned(),
-            Vec::new(),
-            Vec::new(),
-        )),
-        Ok((Err(e), _, _, err)) => Err(RunFailure::Failed(
+    match outcome {
+        Err(_) => {
+            kill_group(pgid);
+            let _ = child.start_kill();
+            let _ = tokio::time::timeout(REAP_WAIT, child.wait()).await;
+            Err(RunFailure::Failed(
+                ExecErrorKind::Timeout,
+                "context deadline exceeded".to_owned(),
+                Vec::new(),
+                Zeroizing::new(Vec::new()),
+            ))
+        }
+        Ok(Err(e)) => Err(RunFailure::Failed(
             ExecErrorKind::Io,
             e.to_string(),
             err,
-            Vec::new(),
+            Zeroizing::new(Vec::new()),
         )),
-        Ok((Ok(status), out, out_cut, err)) => {
+        Ok(Ok(status)) => {
             if !status.success() {
                 let text = match status.code() {
                     Some(code) => format!("exit status {code}"),
@@ -229,7 +286,7 @@ async fn run_process(
                     ExecErrorKind::TooLarge,
                     format!("stdout is longer than the {MAX_DOCUMENT_LEN} bytes kubepull reads"),
                     err,
-                    Vec::new(),
+                    Zeroizing::new(Vec::new()),
                 ));
             }
             Ok(Output { stdout: out })
@@ -395,13 +452,17 @@ impl PluginRunner {
         )
         .await
         .map_err(|RunFailure::Failed(kind, text, stderr, _stdout)| {
+            // The kubelet echoes stderr; not when it looks like a credential.
+            let stderr = if helper::may_hold_credential(&stderr) {
+                std::borrow::Cow::Borrowed(helper::WITHHELD_OUTPUT)
+            } else {
+                String::from_utf8_lossy(&stderr)
+            };
             ExecError::new(
                 kind,
                 format!(
-                    "error execing credential provider plugin {} for image {}: {text}: {}",
-                    provider.name,
-                    request.image,
-                    String::from_utf8_lossy(&stderr)
+                    "error execing credential provider plugin {} for image {}: {text}: {stderr}",
+                    provider.name, request.image,
                 ),
             )
         })?;

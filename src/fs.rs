@@ -3,8 +3,9 @@
 //! A thin layer over [`crate::searchpath`]: the working directory is the process's current
 //! directory at call time and the home directory is `$HOME`, as in the kubelet. Files are
 //! read with a size cap of [`MAX_CONFIG_BYTES`]; a larger
-//! file counts as invalid and the search moves on. Only regular files are read (a FIFO
-//! named `config.json` would block Go's reader forever; here it is skipped as unreadable).
+//! file counts as invalid and the search moves on. Only regular files are read: each file is
+//! opened without blocking and its type checked on the open handle, so a FIFO named
+//! `config.json` (which would block Go's reader forever) is skipped as unreadable.
 //!
 //! ```no_run
 //! let config = kubepull::fs::node_config();
@@ -27,12 +28,16 @@ use crate::searchpath::{DEFAULT_ROOT_DIR, Resolved, SearchPath, SearchPathError}
 /// Reads one file for the search: `Ok(None)` if it does not exist, at most
 /// `MAX_CONFIG_BYTES + 1` bytes otherwise (so an oversized file fails to parse).
 ///
+/// The file is opened without blocking (`O_NONBLOCK` on Unix) and its type is checked on the
+/// open handle, so a FIFO or a device at a candidate path is skipped instead of blocking the
+/// caller, and nothing can be swapped in between the check and the read.
+///
 /// # Errors
 ///
 /// Any I/O error except "not found", and `InvalidInput` for something that is not a regular
 /// file.
 pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let file = match File::open(path) {
+    let file = match open_nonblocking(path) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error),
@@ -43,11 +48,68 @@ pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
             "not a regular file",
         ));
     }
-    let mut bytes = Vec::new();
+    // Sized up front so that reading does not reallocate and leave unwiped copies of the
+    // file (the caller wipes the returned bytes; `SearchPath::resolve` does).
+    let expected = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(
+        expected.min(MAX_CONFIG_BYTES).saturating_add(1),
+    ));
     file.take(MAX_CONFIG_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
+    Ok(Some(std::mem::take(&mut *bytes)))
 }
+
+/// `open(path, O_RDONLY | O_NONBLOCK)`: opening a FIFO for reading then returns at once
+/// instead of waiting for a writer. On regular files the flag changes nothing.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// The platform's `O_NONBLOCK` (the values of the `libc` crate, which kubepull does not
+/// depend on for one constant).
+#[cfg(all(
+    unix,
+    any(target_os = "linux", target_os = "android"),
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6"
+    )
+))]
+const O_NONBLOCK: i32 = 0x80;
+#[cfg(all(
+    unix,
+    any(target_os = "linux", target_os = "android"),
+    any(target_arch = "sparc", target_arch = "sparc64")
+))]
+const O_NONBLOCK: i32 = 0x4000;
+#[cfg(all(
+    unix,
+    any(target_os = "linux", target_os = "android"),
+    not(any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "mips32r6",
+        target_arch = "mips64r6",
+        target_arch = "sparc",
+        target_arch = "sparc64"
+    ))
+))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
+// macOS, iOS, the BSDs, Solaris and illumos all use 4.
+const O_NONBLOCK: i32 = 0x4;
 
 /// The search path of this process: `root_dir`, the current directory (now), and `$HOME`.
 /// When the current directory cannot be determined, the candidates that need it are left

@@ -458,8 +458,12 @@ pub fn missing_pull_secrets<'a>(
         .collect()
 }
 
-/// The secret of the pod's namespace named `name`. A secret or pod without a namespace
-/// matches any namespace (objects built by hand often have none).
+/// The secret of the pod's namespace named `name`: the namespaces must be equal, a missing
+/// namespace counting as the empty one. A pod without a namespace therefore only sees
+/// secrets without one, and a secret without a namespace is seen only by such pods; which
+/// hand-built objects belong together is the caller's choice, made by setting (or leaving
+/// out) the namespace on both. (The API server always sets it, so objects read from a
+/// cluster match exactly as the kubelet's namespace-scoped secret lookup does.)
 fn find_secret<'s>(
     pod: &corev1::Pod,
     secrets: &'s [corev1::Secret],
@@ -467,16 +471,19 @@ fn find_secret<'s>(
 ) -> Option<&'s corev1::Secret> {
     let pod_namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
     secrets.iter().find(|secret| {
-        let namespace = secret.metadata.namespace.as_deref().unwrap_or_default();
         secret.metadata.name.as_deref() == Some(name)
-            && crate::pod::same_namespace(pod_namespace, namespace)
+            && crate::pod::same_namespace(
+                pod_namespace,
+                secret.metadata.namespace.as_deref().unwrap_or_default(),
+            )
     })
 }
 
 /// The keyring the kubelet uses for a pod's pulls.
 ///
 /// The pull secrets are [`effective_pull_secret_names`] in pod order; each is looked up in
-/// `secrets` by name (in the pod's namespace, when both carry one) and added with
+/// `secrets` by name in the pod's namespace (exactly: a missing namespace on the pod or the
+/// secret is the empty namespace, so set it on both or on neither) and added with
 /// [`KeyringBuilder::add_pull_secret`](crate::keyring::KeyringBuilder::add_pull_secret), as
 /// `MakeDockerKeyring` does. A secret that is missing is skipped, as the kubelet skips a
 /// secret it cannot fetch (`pkg/kubelet/kubelet_pods.go` `getPullSecretsForPod`: it records a

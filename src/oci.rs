@@ -40,6 +40,26 @@
 //!
 //! Pulling an image's manifest from a registry that needs credentials:
 //!
+//! # What a registry can make the puller do
+//!
+//! - **Token realms.** A registry answers `401` with `WWW-Authenticate: Bearer realm="…"`, and
+//!   oci-client fetches the token from that realm with the attempt's Basic credentials. The
+//!   realm may be any URL: another host, and plain `http://` even for an `https://`
+//!   registry, so a registry (or anyone who can answer for it) can have the user name and
+//!   password sent elsewhere, in the clear. This is standard Docker behaviour (containerd and
+//!   the docker CLI do the same). oci-client 0.18 resolves the challenge inside its
+//!   `auth` and exposes neither the realm nor a hook, so kubepull cannot offer the opt-in
+//!   hardening the audit asked for (refuse a plain-HTTP realm for an https registry, or a
+//!   cross-host realm) without doing the token exchange itself; it is not offered. Requests
+//!   other than the token fetch are only authenticated towards the registry's own host
+//!   (oci-client's guard against CVE-2020-15157).
+//! - **Body sizes.** oci-client reads manifests, token answers and error bodies whole; 0.18
+//!   has no size limit to set, so kubepull bounds none of them. Bound the time instead:
+//!   `ClientConfig` has connect and read timeouts, and the caller can wrap a pull in
+//!   `tokio::time::timeout`.
+//! - **Panics.** oci-client `unwrap`s some values that come from the network (a bearer
+//!   token with a newline); [`Puller::try_each`] turns a panic into that attempt's error.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use kubepull::Secret;
@@ -65,7 +85,10 @@
 
 use std::fmt;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use base64::Engine as _;
 use oci_client::Client;
@@ -73,6 +96,7 @@ use oci_client::client::{ClientConfig, ImageData};
 use oci_client::errors::OciDistributionError;
 use oci_client::manifest::{ImageIndexEntry, OciImageManifest, OciManifest};
 use oci_client::secrets::RegistryAuth;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Reference;
 use crate::keyring::{Credential, CredentialSource};
@@ -558,7 +582,8 @@ impl Puller {
     }
 
     /// One attempt: a fresh client, then `attempt`; a client that cannot be built fails the
-    /// attempt.
+    /// attempt, and so does a panic while building the client or running the attempt (see
+    /// [`Puller::try_each`]).
     async fn attempt_with<T, F, Fut>(
         &self,
         attempt: &mut F,
@@ -569,7 +594,15 @@ impl Puller {
         F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
         Fut: Future<Output = Result<T, OciDistributionError>>,
     {
-        attempt(self.client()?, reference.clone(), auth).await
+        let started = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            self.client()
+                .map(|client| attempt(client, reference.clone(), auth))
+        }));
+        match started {
+            Ok(Ok(future)) => ContainPanic(Box::pin(future)).await,
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(attempt_panicked()),
+        }
     }
 
     /// `Client::pull_manifest` in kubelet order: the manifest as stored (an image index is
@@ -654,6 +687,12 @@ impl Puller {
     /// `attempt` receives the fresh client, oci-client's reference (see [`oci_reference`]) and
     /// the attempt's auth (see [`registry_auth`]). A client that cannot be built from the
     /// config (see [`Puller::client`]) fails its attempt without calling `attempt`.
+    ///
+    /// A panic while building the client or polling `attempt`'s future (oci-client 0.18 panics
+    /// on a bearer token that is not a valid header value, which any token server can send)
+    /// fails that attempt with [`ATTEMPT_PANICKED`] and the loop goes on; it cannot take the
+    /// caller down (unless the program is built with `panic = "abort"`). The panic hook still
+    /// runs, so the default hook prints oci-client's panic message to stderr.
     ///
     /// # Errors
     ///
@@ -929,6 +968,39 @@ fn renumber(used: Option<&mut UsedCredential>, failed: &mut [FailedAttempt], off
     }
 }
 
+/// The message of an attempt that panicked (the error is an `OciDistributionError::IoError` of
+/// kind `Other` with this text). The panic payload is not shown: it comes from oci-client or
+/// reqwest and may quote a header value built from a token.
+pub const ATTEMPT_PANICKED: &str =
+    "the attempt panicked inside oci-client (a hostile registry or token server can cause this)";
+
+fn attempt_panicked() -> OciDistributionError {
+    OciDistributionError::IoError(std::io::Error::other(ATTEMPT_PANICKED))
+}
+
+/// Polls an attempt's future, turning a panic during any poll into the attempt's error.
+///
+/// oci-client 0.18 `unwrap`s values that come from the network (a bearer token holding `\n`
+/// panics in its header code), so a hostile server could otherwise take the caller's task
+/// down. The attempt's client is never reused after a panic: every attempt builds its own.
+/// Without unwinding (`panic = "abort"`) the process still aborts.
+struct ContainPanic<Fut>(Pin<Box<Fut>>);
+
+impl<T, Fut> Future for ContainPanic<Fut>
+where
+    Fut: Future<Output = Result<T, OciDistributionError>>,
+{
+    type Output = Result<T, OciDistributionError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(poll) => poll,
+            Err(_) => Poll::Ready(Err(attempt_panicked())),
+        }
+    }
+}
+
 fn failed(credential: Option<(usize, &Credential)>, error: OciDistributionError) -> FailedAttempt {
     let mut message = with_causes(&error);
     if let Some((_, credential)) = credential {
@@ -962,11 +1034,15 @@ fn with_causes(error: &(dyn std::error::Error + 'static)) -> String {
 fn redact(mut message: String, credential: &Credential) -> String {
     const REDACTED: &str = "<redacted>";
     let password = credential.password().expose_secret();
-    let basic = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{password}", credential.username()));
+    // Both temporaries hold the password: wipe them on drop.
+    let user_password = Zeroizing::new(format!("{}:{password}", credential.username()));
+    let basic = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*user_password));
     for needle in [basic.as_str(), password] {
         if !needle.is_empty() && message.contains(needle) {
-            message = message.replace(needle, REDACTED);
+            let replaced = message.replace(needle, REDACTED);
+            // The text held the secret: wipe it before it is dropped.
+            let mut old = std::mem::replace(&mut message, replaced);
+            old.zeroize();
         }
     }
     message

@@ -186,7 +186,8 @@ impl SearchPath {
             let outcome = match reader.read(&candidate.path) {
                 Ok(None) => Outcome::Missing,
                 Err(error) => Outcome::Unreadable(error.kind()),
-                Ok(Some(bytes)) => match candidate.format.parse(&bytes) {
+                // The file's bytes hold its passwords: wiped once parsed.
+                Ok(Some(bytes)) => match candidate.format.parse(&zeroize::Zeroizing::new(bytes)) {
                     Ok(config) => {
                         attempts.push(Attempt {
                             candidate: candidate.clone(),

@@ -129,7 +129,14 @@ impl DockerConfig {
 
 impl fmt::Debug for DockerConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.entries.iter()).finish()
+        // Keys are shown with any `user:password@` redacted.
+        f.debug_map()
+            .entries(
+                self.entries
+                    .iter()
+                    .map(|(key, entry)| (crate::keyring::redact_key(key), entry)),
+            )
+            .finish()
     }
 }
 

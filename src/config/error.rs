@@ -81,8 +81,9 @@ impl ConfigError {
         }
     }
 
+    /// Attaches the registry key, userinfo redacted (a key may embed `user:password@`).
     pub(crate) fn with_key(mut self, key: &str) -> ConfigError {
-        self.detail.registry_key = Some(key.to_owned());
+        self.detail.registry_key = Some(crate::keyring::redact_key(key));
         self
     }
 
@@ -97,8 +98,8 @@ impl ConfigError {
         self.kind
     }
 
-    /// The registry key (as written in the document) of the entry that failed, if the
-    /// failure belongs to one entry.
+    /// The registry key (as written in the document, with any `user:password@` replaced by
+    /// `[REDACTED]@`) of the entry that failed, if the failure belongs to one entry.
     pub fn registry_key(&self) -> Option<&str> {
         self.detail.registry_key.as_deref()
     }

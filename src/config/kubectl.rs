@@ -173,7 +173,7 @@ impl fmt::Debug for DockerRegistrySecret {
             .field("username", &self.username)
             .field("password", &self.password)
             .field("email", &self.email)
-            .field("server", &self.server)
+            .field("server", &crate::keyring::redact_key(&self.server))
             .field("append_hash", &self.append_hash)
             .field("from_files", &self.from_files.len())
             .finish()

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde_json::Value;
+use zeroize::Zeroize;
 
 use super::document::{parse_config_json, parse_dockercfg};
 use super::entry::entry_from_value;
@@ -135,7 +136,8 @@ impl fmt::Display for LintKind {
 pub struct Finding {
     /// What kind of problem.
     pub kind: LintKind,
-    /// The registry key (as written) the finding is about, if any.
+    /// The registry key (as written, with any `user:password@` replaced by `[REDACTED]@`) the
+    /// finding is about, if any.
     pub registry_key: Option<String>,
     /// An explanation for a cluster admin.
     pub message: String,
@@ -145,7 +147,7 @@ impl Finding {
     fn new(kind: LintKind, registry_key: Option<&str>, message: impl Into<String>) -> Finding {
         Finding {
             kind,
-            registry_key: registry_key.map(str::to_owned),
+            registry_key: registry_key.map(crate::keyring::redact_key),
             message: message.into(),
         }
     }
@@ -179,7 +181,7 @@ impl fmt::Display for Finding {
 /// assert_eq!(kinds, [LintKind::CredentialHelpersIgnored, LintKind::MalformedAuth]);
 /// ```
 pub fn lint(bytes: &[u8]) -> Vec<Finding> {
-    let Ok(Value::Object(object)) = parse_value(bytes) else {
+    let Some(object) = parse_object(bytes) else {
         // Not an object: report it through the config.json reader.
         return lint_config_json(bytes);
     };
@@ -215,7 +217,7 @@ fn lint_list(list: &serde_json::Map<String, Value>) -> Vec<Finding> {
         {
             continue;
         }
-        let bytes = serde_json::to_vec(item).unwrap_or_default();
+        let bytes = zeroize::Zeroizing::new(serde_json::to_vec(item).unwrap_or_default());
         let (name, item_findings) = match KubeSecret::from_json(&bytes) {
             Ok(secret) => (secret.qualified_name(), lint_secret(&secret)),
             Err(error) => (
@@ -241,7 +243,7 @@ pub fn lint_config_json(bytes: &[u8]) -> Vec<Finding> {
         }
         Err(_) => None,
     };
-    let Ok(Value::Object(top)) = parse_value(bytes) else {
+    let Some(top) = parse_object(bytes) else {
         return findings; // `null`: valid and empty, reported below as no entries
     };
     let helpers: Vec<&str> = top
@@ -262,7 +264,7 @@ pub fn lint_config_json(bytes: &[u8]) -> Vec<Finding> {
     }
     // Every `auths` object, merged as Go merges repeated map fields (later keys win).
     let mut entries: std::collections::BTreeMap<&str, &Value> = std::collections::BTreeMap::new();
-    for (key, value) in &top {
+    for (key, value) in top.iter() {
         if field_matches(key, "auths") {
             if let Value::Object(map) = value {
                 entries.extend(map.iter().map(|(k, v)| (k.as_str(), v)));
@@ -304,7 +306,7 @@ pub fn lint_dockercfg(bytes: &[u8]) -> Vec<Finding> {
             return vec![document_error(error, ".dockercfg")];
         }
     }
-    let Ok(Value::Object(top)) = parse_value(bytes) else {
+    let Some(top) = parse_object(bytes) else {
         return vec![no_entries(".dockercfg")];
     };
     if top.keys().any(|key| key == "auths") {
@@ -400,9 +402,51 @@ pub fn lint_secret(secret: &KubeSecret) -> Vec<Finding> {
     findings
 }
 
-fn parse_value(bytes: &[u8]) -> Result<Value, ConfigError> {
-    super::check_size(bytes)?;
-    serde_json::from_str(&gojson::go_lossy_utf8(bytes)).map_err(gojson::syntax_error)
+/// The document as a JSON object (`None` for anything else or a parse failure), wiped on
+/// drop: the lint reads passwords and `auth` values from it.
+fn parse_object(bytes: &[u8]) -> Option<WipedObject> {
+    super::check_size(bytes).ok()?;
+    let mut text = gojson::go_lossy_utf8(bytes);
+    let parsed = serde_json::from_str(&text);
+    if let std::borrow::Cow::Owned(copy) = &mut text {
+        copy.zeroize();
+    }
+    match parsed {
+        Ok(Value::Object(object)) => Some(WipedObject(object)),
+        Ok(mut other) => {
+            wipe(&mut other);
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// A parsed JSON object whose strings are zeroized on drop.
+struct WipedObject(serde_json::Map<String, Value>);
+
+impl std::ops::Deref for WipedObject {
+    type Target = serde_json::Map<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for WipedObject {
+    fn drop(&mut self) {
+        for (_, value) in self.0.iter_mut() {
+            wipe(value);
+        }
+    }
+}
+
+/// Zeroizes every string in a JSON value (keys are registry keys and field names, kept).
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(text) => text.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.iter_mut().for_each(|(_, v)| wipe(v)),
+        _ => {}
+    }
 }
 
 fn document_error(error: &ConfigError, what: &str) -> Finding {
@@ -637,5 +681,28 @@ fn lint_key(key: &str, findings: &mut Vec<Finding>) {
             )),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wipe_zeroizes_every_string_and_keeps_keys() {
+        let mut value: Value = serde_json::json!({
+            "auths": {"quay.io": {"password": "hunter2", "auth": "dTpodW50ZXIy"}},
+            "list": ["hunter2", 1, null, {"deep": "hunter2"}],
+        });
+        wipe(&mut value);
+        let text = value.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("dTpo"),
+            "{text}"
+        );
+        assert!(
+            text.contains("quay.io") && text.contains("password"),
+            "{text}"
+        );
     }
 }

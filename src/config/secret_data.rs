@@ -180,8 +180,13 @@ impl KubeSecret {
         super::check_size(bytes)?;
         let invalid =
             |message: String| ConfigError::new(ConfigErrorKind::InvalidSecretObject, message);
-        let text = gojson::go_lossy_utf8(bytes);
-        let mut raw: RawSecret = serde_json::from_str(&text).map_err(|error| {
+        let mut text = gojson::go_lossy_utf8(bytes);
+        let parsed: Result<RawSecret, _> = serde_json::from_str(&text);
+        // A lossy copy of the object holds the base64 data: wipe it.
+        if let std::borrow::Cow::Owned(copy) = &mut text {
+            copy.zeroize();
+        }
+        let mut raw: RawSecret = parsed.map_err(|error| {
             // Data errors from serde quote the offending value; keep only the position.
             if error.is_data() {
                 invalid(format!(
@@ -201,8 +206,9 @@ impl KubeSecret {
                 return Err(invalid(format!("expected kind \"Secret\", found {kind:?}")));
             }
         }
-        let mut data = BTreeMap::new();
-        for (key, value) in raw.data.take().unwrap_or_default() {
+        let mut data: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        let mut encoded = raw.data.take().unwrap_or_default().into_iter();
+        while let Some((key, value)) = encoded.next() {
             let mut value = value.unwrap_or_default();
             let decoded = gobase64::decode(value.as_bytes(), true);
             value.zeroize();
@@ -211,12 +217,23 @@ impl KubeSecret {
                     data.insert(key, bytes);
                 }
                 Err(error) => {
+                    // Wipe what was decoded so far and what was not reached.
+                    data.values_mut().for_each(Zeroize::zeroize);
+                    for (_, mut rest) in encoded {
+                        rest.zeroize();
+                    }
+                    if let Some(string_data) = raw.string_data.as_mut() {
+                        string_data.values_mut().for_each(Zeroize::zeroize);
+                    }
                     return Err(invalid(format!("data[{key}]: {}", error.message())));
                 }
             }
         }
         for (key, value) in raw.string_data.take().unwrap_or_default() {
-            data.insert(key, value.unwrap_or_default().into_bytes());
+            // `stringData` wins, as in the API server; wipe the value it replaces.
+            if let Some(mut replaced) = data.insert(key, value.unwrap_or_default().into_bytes()) {
+                replaced.zeroize();
+            }
         }
         Ok(KubeSecret {
             name: raw.metadata.name.unwrap_or_default(),

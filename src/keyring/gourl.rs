@@ -15,8 +15,9 @@ use std::fmt;
 /// Why a registry key or image string is not a URL Go would accept.
 ///
 /// The `Display` text is Go's `url.Error`: `parse "https://…": <reason>`, except that any
-/// userinfo (`user:password@`) in the quoted URL is replaced by `[REDACTED]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// userinfo (`user:password@`) in the quoted URL is replaced by `[REDACTED]`. `Debug` shows
+/// the same redacted URL, never the bytes as written.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UrlError {
     url: Vec<u8>,
     kind: UrlErrorKind,
@@ -52,14 +53,44 @@ impl UrlError {
         &self.kind
     }
 
-    pub(crate) fn too_long(schemeless: &[u8]) -> UrlError {
-        let mut url = b"https://".to_vec();
-        url.extend_from_slice(&schemeless[..schemeless.len().min(64)]);
+    /// The error for a key or image longer than `MAX_PATTERN_LEN`, as written (with or
+    /// without `https://` or `http://`). Any userinfo is redacted before the URL is cut to
+    /// its first 64 bytes after the scheme, so no part of a password can survive the cut.
+    pub(crate) fn too_long(written: &[u8]) -> UrlError {
+        let (scheme, rest) = split_scheme(written);
+        let mut whole = Vec::with_capacity(scheme.len() + 3 + rest.len());
+        whole.extend_from_slice(scheme.as_bytes());
+        whole.extend_from_slice(b"://");
+        whole.extend_from_slice(rest);
+        let redacted = redact_userinfo(&whole);
+        let start = scheme.len() + 3;
+        let mut url = redacted[..(start + 64).min(redacted.len())].to_vec();
         url.extend_from_slice("…".as_bytes());
         UrlError {
             url,
-            kind: UrlErrorKind::TooLong(schemeless.len()),
+            kind: UrlErrorKind::TooLong(written.len()),
         }
+    }
+}
+
+impl fmt::Debug for UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UrlError")
+            .field("url", &String::from_utf8_lossy(&redact_userinfo(&self.url)))
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+/// The scheme the kubelet uses for a written key (`https` unless it says `http://`) and the
+/// rest after `scheme://`.
+fn split_scheme(written: &[u8]) -> (&'static str, &[u8]) {
+    if let Some(rest) = written.strip_prefix(b"https://") {
+        ("https", rest)
+    } else if let Some(rest) = written.strip_prefix(b"http://") {
+        ("http", rest)
+    } else {
+        ("https", written)
     }
 }
 
@@ -356,23 +387,47 @@ pub(crate) fn go_quote(mut s: &[u8]) -> String {
 }
 
 /// Replaces a `userinfo@` in the authority of `scheme://authority/…` with `[REDACTED]@`, so
-/// that no password written into a registry key reaches a message.
+/// that no password written into a registry key reaches a message. Every `://` starts an
+/// authority here, not only the first: Go parses `https://https://u:p@h` with the host
+/// `https:` and the password in the path, and quotes it whole.
 pub(crate) fn redact_userinfo(url: &[u8]) -> Cow<'_, [u8]> {
-    let Some(start) = find(url, b"://").map(|i| i + 3) else {
-        return Cow::Borrowed(url);
-    };
-    let end = url[start..]
-        .iter()
-        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
-        .map_or(url.len(), |i| start + i);
-    match url[start..end].iter().rposition(|&b| b == b'@') {
-        Some(at) => {
-            let mut out = url[..start].to_vec();
-            out.extend_from_slice(b"[REDACTED]");
-            out.extend_from_slice(&url[start + at..]);
-            Cow::Owned(out)
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(start) = find(&url[from..], b"://").map(|i| from + i + 3) {
+        let end = url[start..]
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+            .map_or(url.len(), |i| start + i);
+        if let Some(at) = url[start..end].iter().rposition(|&b| b == b'@') {
+            let buffer = out.get_or_insert_with(Vec::new);
+            buffer.extend_from_slice(&url[copied..start]);
+            buffer.extend_from_slice(b"[REDACTED]");
+            copied = start + at;
+        }
+        from = start;
+    }
+    match out {
+        Some(mut buffer) => {
+            buffer.extend_from_slice(&url[copied..]);
+            Cow::Owned(buffer)
         }
         None => Cow::Borrowed(url),
+    }
+}
+
+/// A registry key as written (with or without a scheme), with any `userinfo@` in its
+/// authority replaced by `[REDACTED]@`: the one form in which a key may appear in an error,
+/// a warning or a lint finding. Redact first, cut afterwards.
+pub(crate) fn redact_key(key: &str) -> String {
+    // As `RegistryKey::normalize`: a key is a URL only if it starts with a scheme; anything
+    // else gets `https://` in front (a `://` further on is part of the authority or path).
+    if key.starts_with("https://") || key.starts_with("http://") {
+        String::from_utf8_lossy(&redact_userinfo(key.as_bytes())).into_owned()
+    } else {
+        let prefixed = format!("https://{key}");
+        let redacted = redact_userinfo(prefixed.as_bytes());
+        String::from_utf8_lossy(&redacted["https://".len()..]).into_owned()
     }
 }
 

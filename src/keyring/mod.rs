@@ -54,11 +54,12 @@ mod service_account;
 pub use attempt::{
     FailedAttempt, PullFailure, PullSuccess, try_credentials, try_credentials_async,
 };
+pub(crate) use gourl::redact_key;
 pub use gourl::{UrlError, UrlErrorKind};
 pub use options::KeyringOptions;
 pub use pattern::{
-    DOCKER_HUB_KEY, MAX_PATTERN_LEN, RegistryKey, RegistryPattern, is_default_registry_match,
-    is_default_registry_match_with,
+    DOCKER_HUB_KEY, MAX_GLOB_LABEL_LEN, MAX_PATTERN_LEN, RegistryKey, RegistryPattern,
+    is_default_registry_match, is_default_registry_match_with,
 };
 pub use ring::{
     Credential, CredentialSource, Keyring, KeyringBuilder, KeyringError, KeyringErrorKind,

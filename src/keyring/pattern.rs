@@ -7,14 +7,24 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::KeyringOptions;
-use super::glob::{go_match, has_meta, is_valid_pattern};
+use super::glob::{go_match_valid, has_meta, is_valid_pattern};
 use super::gourl::{UrlError, parse_after_scheme, split_host_port};
 
 /// The longest registry key or image string kubepull parses, in bytes: 4 KiB. Longer keys
 /// are skipped with a warning and longer images match no key (the Docker Hub fallback still
-/// applies). The kubelet has no limit; real keys are well under 1 KiB, and the bound keeps
-/// Go's glob matching (quadratic in the label length at worst) cheap on hostile input.
+/// applies). The kubelet has no limit; real keys are well under 1 KiB.
 pub const MAX_PATTERN_LEN: usize = 4 * 1024;
+
+/// The longest image host label a glob label is matched against, in bytes: 63, the DNS
+/// limit (RFC 1035). A longer label matches no glob label (literal labels still compare
+/// byte for byte). The kubelet has no such limit, but a host with a longer label cannot be
+/// resolved, so no pull is affected; the bound is what keeps Go's glob matching cheap on
+/// hostile input. `filepath.Match` costs up to label length × pattern length per label, and
+/// the keyring index cannot help when many glob keys share a bucket: with labels capped at
+/// 63 bytes (and matching stopping at the first mismatch once the pattern is known to be
+/// well formed), one glob label costs at most about 63 × 63 byte comparisons per chunk that
+/// matches, however long the key.
+pub const MAX_GLOB_LABEL_LEN: usize = 63;
 
 /// The key the Docker Hub fallback reads (`https://index.docker.io/v1/` normalised).
 pub const DOCKER_HUB_KEY: &str = "index.docker.io";
@@ -172,7 +182,8 @@ impl Compiled {
             .enumerate()
             .all(|(i, (pattern, label))| {
                 if self.is_glob(i) {
-                    go_match(pattern, label) == Ok(true)
+                    // `valid` was checked above, so the matcher may stop at a mismatch.
+                    label.len() <= MAX_GLOB_LABEL_LEN && go_match_valid(pattern, label)
                 } else {
                     pattern == label
                 }

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::KeyringOptions;
-use super::gourl::{UrlError, go_quote, redact_userinfo};
+use super::gourl::{UrlError, go_quote, redact_key};
 use super::index::Layer;
 use super::pattern::{RegistryKey, Target};
 use crate::{Reference, Secret};
@@ -384,17 +384,6 @@ fn shorten(mut key: String) -> String {
         key.push('…');
     }
     key
-}
-
-/// A key as written, with any `userinfo@` replaced by `[REDACTED]@`.
-fn redact_key(key: &str) -> String {
-    if key.contains("://") {
-        String::from_utf8_lossy(&redact_userinfo(key.as_bytes())).into_owned()
-    } else {
-        let prefixed = format!("https://{key}");
-        let redacted = redact_userinfo(prefixed.as_bytes());
-        String::from_utf8_lossy(&redacted["https://".len()..]).into_owned()
-    }
 }
 
 /// The kubelet's keyring for one pod: pull-secret credentials first (ordered by key

@@ -402,11 +402,16 @@ pub(crate) fn effective_names<'a, T>(
         .collect()
 }
 
-/// Whether a secret in `secret_namespace` can serve a pod in `pod_namespace`. A secret or
-/// pod without a namespace matches any namespace (objects built by hand often have none);
-/// the one place for this rule, used by every `keyring_for_pod` and `missing_pull_secrets`.
+/// Whether a secret (or ServiceAccount) in `secret_namespace` belongs to a pod in
+/// `pod_namespace`: the namespaces must be equal, a missing namespace counting as the empty
+/// one. A pod without a namespace therefore only sees objects without one, and an object
+/// without a namespace is seen only by such pods; which hand-built objects belong together is
+/// the caller's choice, made by setting (or leaving out) the namespace on both. The API server
+/// always sets it, so objects read from a cluster match as the kubelet's namespace-scoped
+/// lookup does. The one place for this rule, used by every `keyring_for_pod`,
+/// `missing_pull_secrets` and `Objects::service_account`.
 pub(crate) fn same_namespace(pod_namespace: &str, secret_namespace: &str) -> bool {
-    secret_namespace.is_empty() || pod_namespace.is_empty() || secret_namespace == pod_namespace
+    secret_namespace == pod_namespace
 }
 
 fn find_secret<'s>(pod: &Pod, secrets: &'s [KubeSecret], name: &str) -> Option<&'s KubeSecret> {
@@ -435,8 +440,8 @@ pub fn missing_pull_secrets<'a>(
 }
 
 /// The keyring the kubelet uses for a pod's pulls: the [`effective_pull_secret_names`] in
-/// pod order, each looked up in `secrets` by name (in the pod's namespace, when both carry
-/// one) and added with [`KeyringBuilder::add_pull_secret`](keyring::KeyringBuilder::add_pull_secret),
+/// pod order, each looked up in `secrets` by name (in the pod's namespace, exactly: see `same_namespace`) and added with
+/// [`KeyringBuilder::add_pull_secret`](keyring::KeyringBuilder::add_pull_secret),
 /// then `node` (the node's docker config and the path it was read from). A missing secret is
 /// skipped, as the kubelet skips a secret it cannot fetch (see [`missing_pull_secrets`]).
 ///

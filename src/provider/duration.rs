@@ -219,7 +219,11 @@ fn parse_go_duration(orig: &str) -> Result<GoDuration, String> {
                 return Err(invalid());
             }
         }
-        total += v;
+        // Go adds in uint64 and wraps: `d += v` with d and v both 1<<63 gives 0, which its
+        // `d > 1<<63` check then lets through (so Go parses
+        // "9223372036854775808ns9223372036854775808ns" as 0s). Wrap exactly as Go does,
+        // never overflow.
+        total = total.wrapping_add(v);
         if total > LIMIT {
             return Err(invalid());
         }

@@ -241,10 +241,58 @@ pub fn parse_list_output(stdout: &[u8]) -> Result<BTreeMap<String, String>, Prov
     })
 }
 
+/// What replaces helper or plugin output that [`may_hold_credential`] in an error text.
+pub const WITHHELD_OUTPUT: &str = "[REDACTED: output that may hold a credential]";
+
+/// Whether a helper's or plugin's output looks like it carries a credential, so it must not
+/// be echoed into an error: the whole text, or one of its lines, parses as JSON (a
+/// credentials object, a provider response, a quoted string), or it has a `secret`,
+/// `password`, `passwd`, `token` or `auth` field written as `name: value` or `name=value`
+/// (any case). Plain error messages (`keychain locked`, `exit status 1`) are none of these.
+pub fn may_hold_credential(output: &[u8]) -> bool {
+    let is_json = |text: &[u8]| {
+        let text = text.trim_ascii();
+        !text.is_empty()
+            && serde_json::from_slice::<serde_json::Value>(text)
+                .is_ok_and(|v| v.is_object() || v.is_array() || v.is_string())
+    };
+    if is_json(output) || output.split(|&b| b == b'\n').any(is_json) {
+        return true;
+    }
+    let lower = output.to_ascii_lowercase();
+    ["secret", "password", "passwd", "token", "auth"]
+        .iter()
+        .any(|field| {
+            let mut from = 0;
+            while let Some(i) = find(&lower[from..], field.as_bytes()) {
+                let after = lower[from + i + field.len()..]
+                    .iter()
+                    .skip_while(|&&b| b == b'"' || b == b'\'' || b == b' ' || b == b'\t');
+                if matches!(after.clone().next(), Some(b':' | b'=')) {
+                    return true;
+                }
+                from += i + 1;
+            }
+            false
+        })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Docker's client error for a failed helper run:
-/// ``error getting credentials - err: <e>, out: `<stdout trimmed>` ``. Helpers print their
-/// own error messages on stdout, never the secret.
+/// ``error getting credentials - err: <e>, out: `<stdout trimmed>` ``. Helpers normally print
+/// their own error messages on stdout, but output that [`may_hold_credential`] is replaced
+/// by [`WITHHELD_OUTPUT`] (docker's client echoes it; a helper may print its answer and
+/// still exit non-zero).
 pub fn client_error(action: HelperAction, error: &str, stdout: &[u8]) -> String {
+    if may_hold_credential(stdout) {
+        return format!(
+            "error {} credentials - err: {error}, out: `{WITHHELD_OUTPUT}`",
+            action.gerund()
+        );
+    }
     let out = String::from_utf8_lossy(stdout);
     let out: String = out.trim().chars().take(4096).collect();
     format!(

@@ -72,7 +72,7 @@ pub use cache::{
 };
 pub use config::{
     CONFIG_API_VERSIONS, CONFIG_KIND, CredentialProvider, CredentialProviderConfig, ExecEnvVar,
-    FieldError, FieldErrorType, PLUGIN_API_VERSIONS, ServiceAccountTokenAttributes,
+    FieldError, FieldErrorType, MAX_YAML_DEPTH, PLUGIN_API_VERSIONS, ServiceAccountTokenAttributes,
     ServiceAccountTokenCacheType, config_hash, is_config_file_name,
 };
 pub use duration::GoDuration;
