@@ -49,6 +49,7 @@
 mod apimachinery;
 mod go;
 mod secret;
+mod yaml;
 
 pub mod config;
 pub mod keyring;

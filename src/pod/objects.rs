@@ -13,11 +13,6 @@ use crate::config::KubeSecret;
 /// pod with its secrets needs and what the API server stores per object (1.5 MiB).
 pub const MAX_OBJECTS_BYTES: usize = crate::config::MAX_CONFIG_BYTES;
 
-/// How deeply YAML flow collections (`[`, `{`) may nest. Deeper input is refused before it
-/// is parsed, since the YAML parser's time grows with the square of the depth.
-#[cfg(feature = "yaml")]
-const MAX_YAML_FLOW_DEPTH: usize = 64;
-
 /// The pods, ServiceAccounts and Secrets of one or more files, in the order read.
 ///
 /// Objects of other kinds are counted in [`Objects::other_kinds`] and otherwise ignored.
@@ -85,15 +80,18 @@ impl Objects {
     ///
     /// # Errors
     ///
-    /// As [`Objects::from_json`]; also YAML nested deeper than 64 flow collections.
+    /// As [`Objects::from_json`]; also YAML whose flow collections nest deeper than
+    /// [`MAX_YAML_DEPTH`](crate::provider::MAX_YAML_DEPTH).
     #[cfg(feature = "yaml")]
     #[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
     pub fn from_yaml(bytes: &[u8]) -> Result<Objects, ObjectsError> {
         use serde::Deserialize as _;
         check_size(bytes)?;
-        if flow_depth(bytes) > MAX_YAML_FLOW_DEPTH {
+        // The parser's time grows with the square of the nesting depth: refuse deep input first.
+        if let Some((line, column)) = crate::yaml::too_deep_at(bytes) {
             return Err(ObjectsError::new(format!(
-                "not read: YAML nested deeper than {MAX_YAML_FLOW_DEPTH} levels"
+                "not read: YAML flow collections nested deeper than {} at line {line} column {column}",
+                crate::yaml::MAX_YAML_DEPTH
             )));
         }
         let mut objects = Objects::default();
@@ -253,39 +251,6 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-/// The deepest nesting of YAML flow collections, skipping quoted scalars and comments. An
-/// over-estimate on odd input (a `[` inside a plain scalar counts), which only makes the
-/// guard stricter.
-#[cfg(feature = "yaml")]
-fn flow_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut quote = None;
-    let mut comment = false;
-    let mut previous = b'\n';
-    for &b in bytes {
-        if comment {
-            comment = b != b'\n';
-        } else if let Some(q) = quote {
-            if b == q {
-                quote = None;
-            }
-        } else {
-            match b {
-                b'"' | b'\'' => quote = Some(b),
-                b'#' if previous.is_ascii_whitespace() => comment = true,
-                b'[' | b'{' => {
-                    depth += 1;
-                    deepest = deepest.max(depth);
-                }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
-        previous = b;
-    }
-    deepest
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,10 +270,13 @@ mod tests {
 
     #[cfg(feature = "yaml")]
     #[test]
-    fn flow_depth_skips_quotes_and_comments() {
-        assert_eq!(flow_depth(b"a: [1, [2, {b: 3}]]"), 3);
-        assert_eq!(flow_depth(b"a: '[[[['\nb: \"{{\" # [[[[\n"), 0);
-        assert_eq!(flow_depth(&[b'['; 100]), 100);
-        assert!(Objects::from_yaml(&[b'['; 100_000]).is_err());
+    fn deep_yaml_is_refused_before_parsing() {
+        let err = Objects::from_yaml(&[b'['; 100_000]).unwrap_err();
+        assert!(err.to_string().contains("nested deeper than 128"), "{err}");
+        let fine = format!("kind: List\nitems: {}{}", "[".repeat(3), "]".repeat(3));
+        assert!(
+            Objects::from_yaml(fine.as_bytes()).is_err(),
+            "items hold no objects"
+        );
     }
 }

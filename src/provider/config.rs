@@ -354,89 +354,22 @@ pub fn config_hash<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> String {
     super::gojson::sha256_digest(&all)
 }
 
-/// The deepest nesting of YAML flow collections kubepull parses: 128, `serde_norway`'s own
-/// recursion limit, so no document it would accept is refused.
-pub const MAX_YAML_DEPTH: usize = 128;
+/// The deepest nesting of YAML flow collections kubepull parses (see [`crate::yaml`]).
+pub use crate::yaml::MAX_YAML_DEPTH;
 
-/// Refuses YAML whose flow collections may nest deeper than [`MAX_YAML_DEPTH`], in one linear
-/// pass and without a YAML parser.
-///
-/// Whether a bracket is structure depends on whether it sits in a quoted scalar or a comment,
-/// and whether a quote starts a quoted scalar depends on context this pass does not track
-/// (`don't` is a plain scalar). So it follows every reading at once: the states outside, in a
-/// single-quoted scalar (and just after a `'` in one, which may be an escaped `''`), in a
-/// double-quoted scalar (and after a `\`), and in a comment, each with the deepest nesting it
-/// can have. A quote may always start a scalar, and readings that meet keep the deeper count,
-/// so the count of the reading that is the real one is never below the real depth: the check
-/// may refuse a document whose strings hold more than 128 unclosed `[`, but never lets a
-/// deeper one through.
+/// Refuses YAML nested deeper than [`MAX_YAML_DEPTH`] before the parser runs.
 #[cfg(feature = "yaml")]
 fn check_yaml_nesting(bytes: &[u8]) -> Result<(), ProviderError> {
-    const OUT: usize = 0;
-    const SINGLE: usize = 1;
-    const SINGLE_QUOTE: usize = 2;
-    const DOUBLE: usize = 3;
-    const DOUBLE_ESCAPE: usize = 4;
-    const COMMENT: usize = 5;
-    fn keep(next: &mut [Option<usize>; 6], state: usize, depth: usize) {
-        next[state] = next[state].max(Some(depth));
+    match crate::yaml::too_deep_at(bytes) {
+        None => Ok(()),
+        Some((line, column)) => Err(ProviderError::new(
+            ProviderErrorKind::Syntax,
+            format!(
+                "error decoding config: invalid YAML at line {line} column {column}: flow \
+                 collections nested deeper than {MAX_YAML_DEPTH}"
+            ),
+        )),
     }
-    fn outside(next: &mut [Option<usize>; 6], byte: u8, after_space: bool, depth: usize) {
-        match byte {
-            b'[' | b'{' => keep(next, OUT, depth + 1),
-            b']' | b'}' => keep(next, OUT, depth.saturating_sub(1)),
-            b'\'' => {
-                keep(next, OUT, depth);
-                keep(next, SINGLE, depth);
-            }
-            b'"' => {
-                keep(next, OUT, depth);
-                keep(next, DOUBLE, depth);
-            }
-            b'#' if after_space => keep(next, COMMENT, depth),
-            _ => keep(next, OUT, depth),
-        }
-    }
-    let mut states: [Option<usize>; 6] = [Some(0), None, None, None, None, None];
-    let (mut line, mut column) = (1, 0);
-    let mut after_space = true;
-    for &byte in bytes {
-        if byte == b'\n' {
-            line += 1;
-            column = 0;
-        } else {
-            column += 1;
-        }
-        let mut next = [None; 6];
-        for (state, depth) in states.iter().enumerate() {
-            let Some(depth) = *depth else { continue };
-            match state {
-                OUT => outside(&mut next, byte, after_space, depth),
-                SINGLE if byte == b'\'' => keep(&mut next, SINGLE_QUOTE, depth),
-                SINGLE => keep(&mut next, SINGLE, depth),
-                SINGLE_QUOTE if byte == b'\'' => keep(&mut next, SINGLE, depth),
-                SINGLE_QUOTE => outside(&mut next, byte, after_space, depth),
-                DOUBLE if byte == b'\\' => keep(&mut next, DOUBLE_ESCAPE, depth),
-                DOUBLE if byte == b'"' => keep(&mut next, OUT, depth),
-                DOUBLE => keep(&mut next, DOUBLE, depth),
-                DOUBLE_ESCAPE => keep(&mut next, DOUBLE, depth),
-                _ if byte == b'\n' => keep(&mut next, OUT, depth),
-                _ => keep(&mut next, COMMENT, depth),
-            }
-        }
-        if next.iter().flatten().any(|&depth| depth > MAX_YAML_DEPTH) {
-            return Err(ProviderError::new(
-                ProviderErrorKind::Syntax,
-                format!(
-                    "error decoding config: invalid YAML at line {line} column {column}: flow \
-                     collections nested deeper than {MAX_YAML_DEPTH}"
-                ),
-            ));
-        }
-        states = next;
-        after_space = matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
-    }
-    Ok(())
 }
 
 fn check_size(bytes: &[u8]) -> Result<(), ProviderError> {
