@@ -37,17 +37,11 @@ use crate::searchpath::{DEFAULT_ROOT_DIR, Resolved, SearchPath, SearchPathError}
 /// Any I/O error except "not found", and `InvalidInput` for something that is not a regular
 /// file.
 pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let file = match open_nonblocking(path) {
+    let file = match open_regular_file(path) {
         Ok(file) => file,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(error),
     };
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
     // Sized up front so that reading does not reallocate and leave unwiped copies of the
     // file (the caller wipes the returned bytes; `SearchPath::resolve` does).
     let expected = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
@@ -57,6 +51,59 @@ pub fn read_capped(path: &Path) -> io::Result<Option<Vec<u8>>> {
     file.take(MAX_CONFIG_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     Ok(Some(std::mem::take(&mut *bytes)))
+}
+
+/// Opens `path` for reading if it is a regular file: without blocking (`O_NONBLOCK` on Unix),
+/// with the type checked on the open handle, so a FIFO or a device is refused at once and
+/// nothing can be swapped in between the check and the read. Callers that read untrusted
+/// paths (the `kubepull` command does) cap what they read themselves.
+///
+/// ```no_run
+/// use std::io::Read as _;
+///
+/// let mut bytes = Vec::new();
+/// kubepull::fs::open_regular_file("pod.json".as_ref())?
+///     .take(16 << 20)
+///     .read_to_end(&mut bytes)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The file cannot be opened, or it is not a regular file: `InvalidInput` with the words
+/// `a directory, not a regular file` (or `a FIFO`, `a socket`, `a device`).
+pub fn open_regular_file(path: &Path) -> io::Result<File> {
+    let file = open_nonblocking(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}, not a regular file", file_kind(&metadata)),
+        ));
+    }
+    Ok(file)
+}
+
+/// What kind of file `metadata` describes, in words.
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    let file_type = metadata.file_type();
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    "something else"
 }
 
 /// `open(path, O_RDONLY | O_NONBLOCK)`: opening a FIFO for reading then returns at once

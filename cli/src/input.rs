@@ -1,7 +1,7 @@
 //! Reading the user's files: only regular files and stdin (`-`), each under a size cap,
 //! refused at once otherwise (a FIFO would block, `/dev/zero` never ends).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Read;
 
 use kubepull::pod::Objects;
@@ -45,56 +45,25 @@ pub fn read(path: &str) -> Result<Zeroizing<Vec<u8>>, InputError> {
     Ok(bytes)
 }
 
-/// Opens `path` if it is a regular file, without blocking on a FIFO.
+/// Opens `path` if it is a regular file, without blocking on a FIFO (the library's
+/// `kubepull::fs::open_regular_file`), and refuses one larger than the cap at once.
 fn open_regular(path: &str) -> Result<File, InputError> {
-    let not_regular = |what: &str| {
-        InputError(format!(
-            "{path} is {what}, not a regular file; kubepull reads only regular files and stdin (-)"
-        ))
-    };
-    let kind = |metadata: &std::fs::Metadata| {
-        use std::os::unix::fs::FileTypeExt as _;
-        let t = metadata.file_type();
-        if t.is_dir() {
-            "a directory"
-        } else if t.is_fifo() {
-            "a FIFO"
-        } else if t.is_socket() {
-            "a socket"
-        } else if t.is_char_device() || t.is_block_device() {
-            "a device"
+    let file = kubepull::fs::open_regular_file(path.as_ref()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::InvalidInput {
+            InputError(format!(
+                "{path} is {e}; kubepull reads only regular files and stdin (-)"
+            ))
         } else {
-            "not a regular file"
+            InputError(format!("cannot read {path}: {e}"))
         }
-    };
-    let metadata =
-        std::fs::metadata(path).map_err(|e| InputError(format!("cannot read {path}: {e}")))?;
-    if !metadata.is_file() {
-        return Err(not_regular(kind(&metadata)));
-    }
-    // The path may be swapped for a FIFO after the check: open without blocking, then check
-    // the handle itself.
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        const O_NONBLOCK: i32 = 0o4000;
-        options.custom_flags(O_NONBLOCK);
-    }
-    let file = options
-        .open(path)
-        .map_err(|e| InputError(format!("cannot read {path}: {e}")))?;
-    let metadata = file
+    })?;
+    let len = file
         .metadata()
-        .map_err(|e| InputError(format!("cannot read {path}: {e}")))?;
-    if !metadata.is_file() {
-        return Err(not_regular(kind(&metadata)));
-    }
-    if metadata.len() > MAX_INPUT_BYTES as u64 {
+        .map_err(|e| InputError(format!("cannot read {path}: {e}")))?
+        .len();
+    if len > MAX_INPUT_BYTES as u64 {
         return Err(InputError(format!(
-            "{path} is {} bytes, larger than {MAX_INPUT_BYTES}, the most kubepull reads",
-            metadata.len()
+            "{path} is {len} bytes, larger than {MAX_INPUT_BYTES}, the most kubepull reads"
         )));
     }
     Ok(file)
