@@ -105,6 +105,64 @@ pub(crate) fn escape_json_like_go(serde_json_text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Go's `strconv.Quote` over bytes: [`quote`] for the valid UTF-8 runs, `\xNN`
+/// for each byte that is not valid UTF-8 (hosts and paths decode `%XX` into any byte).
+pub(crate) fn quote_bytes(mut s: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    while !s.is_empty() {
+        let (valid, rest) = match std::str::from_utf8(s) {
+            Ok(text) => (text, &b""[..]),
+            Err(e) => {
+                let (head, tail) = s.split_at(e.valid_up_to());
+                (std::str::from_utf8(head).unwrap_or_default(), tail)
+            }
+        };
+        let quoted = quote(valid);
+        out.push_str(&quoted[1..quoted.len() - 1]);
+        if let Some((&bad, tail)) = rest.split_first() {
+            let _ = write!(out, "\\x{bad:02x}");
+            s = tail;
+        } else {
+            s = rest;
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes `value` as a JSON string the way Go's `json.Marshal` does: HTML-safe (`<`, `>`, `&`
+/// as `\u003c`, `\u003e`, `\u0026`), U+2028/U+2029 escaped, short escapes for `\b \f \n \r \t`.
+pub(crate) fn push_json_string(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `sha256:<lowercase hex>`, as go-digest and the kubelet write digests.
+pub(crate) fn sha256_digest(bytes: &[u8]) -> String {
+    format!("sha256:{}", sha256_hex(bytes))
+}
+
 /// Lowercase hex SHA-256.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -354,6 +412,21 @@ fn rotate<T>(data: &mut [T], a: usize, m: usize, b: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_bytes_escapes_invalid_utf8() {
+        assert_eq!(
+            quote_bytes(b"a\"\\\x01\xff\xc3\xa9"),
+            "\"a\\\"\\\\\\x01\\xff\u{e9}\""
+        );
+    }
+
+    #[test]
+    fn json_strings_are_html_safe_as_go_writes_them() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a&<>\"\\\n\u{1}\u{2028}");
+        assert_eq!(out, r#""a\u0026\u003c\u003e\"\\\n\u0001\u2028""#);
+    }
 
     #[test]
     fn quotes_like_go() {

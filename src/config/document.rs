@@ -7,8 +7,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 
 use super::entry::{AuthEntry, EntrySeed};
 use super::error::ConfigError;
-use super::gojson::{self, Lenient, LenientString, Problems, field_matches, write_go_string};
+use super::gojson::{self, Lenient, LenientString, Problems, field_matches};
 use crate::Secret;
+use crate::go::push_json_string as write_go_string;
 
 const CONFIG_GO_TYPE: &str = "credentialprovider.DockerConfig";
 const CONFIG_JSON_GO_TYPE: &str = "credentialprovider.DockerConfigJSON";

@@ -7,8 +7,9 @@ use zeroize::Zeroizing;
 
 use super::error::{AUTH_NO_COLON_TEXT, ConfigError, ConfigErrorKind};
 use super::gobase64;
-use super::gojson::{self, Lenient, LenientString, Problems, field_matches, write_go_string};
+use super::gojson::{self, Lenient, LenientString, Problems, field_matches};
 use crate::Secret;
+use crate::go::push_json_string as write_go_string;
 
 /// The Go type the kubelet decodes an entry into, named in type-mismatch texts.
 const ENTRY_GO_TYPE: &str = "credentialprovider.dockerConfigEntryWithAuth";

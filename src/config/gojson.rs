@@ -235,36 +235,9 @@ pub(crate) fn syntax_error(error: serde_json::Error) -> ConfigError {
     ConfigError::new(ConfigErrorKind::Syntax, message)
 }
 
-/// Writes `value` as a JSON string the way Go's `json.Marshal` does: HTML-safe (`<`, `>`, `&`
-/// as `\u003c`, `\u003e`, `\u0026`), U+2028/U+2029 escaped, short escapes for `\b \f \n \r \t`.
-pub(crate) fn write_go_string(out: &mut String, value: &str) {
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{field_matches, go_lossy_utf8, write_go_string};
+    use super::{field_matches, go_lossy_utf8};
 
     #[test]
     fn folds_like_go() {
@@ -279,12 +252,5 @@ mod tests {
     fn lossy_per_byte() {
         assert_eq!(go_lossy_utf8(b"a\xe2\x82b"), "a\u{FFFD}\u{FFFD}b");
         assert_eq!(go_lossy_utf8(b"\xff"), "\u{FFFD}");
-    }
-
-    #[test]
-    fn html_safe() {
-        let mut out = String::new();
-        write_go_string(&mut out, "a&<>\"\\\n\u{1}\u{2028}");
-        assert_eq!(out, r#""a\u0026\u003c\u003e\"\\\n\u0001\u2028""#);
     }
 }

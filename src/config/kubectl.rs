@@ -9,9 +9,9 @@ use super::document::DockerConfig;
 use super::entry::AuthEntry;
 use super::error::{ConfigError, ConfigErrorKind};
 use super::gobase64;
-use super::gojson::write_go_string;
 use super::secret_data::{DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, KubeSecret};
 use crate::Secret;
+use crate::go::push_json_string as write_go_string;
 
 /// `--docker-server`'s default: Docker Hub's legacy v1 address.
 pub const DEFAULT_DOCKER_SERVER: &str = "https://index.docker.io/v1/";

@@ -275,26 +275,26 @@ impl KubeSecret {
     pub fn to_json(&self) -> crate::Secret {
         let mut out =
             String::from("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":");
-        gojson::write_go_string(&mut out, &self.name);
+        crate::go::push_json_string(&mut out, &self.name);
         if let Some(namespace) = &self.namespace {
             out.push_str(",\"namespace\":");
-            gojson::write_go_string(&mut out, namespace);
+            crate::go::push_json_string(&mut out, namespace);
         }
         if let Some(uid) = &self.uid {
             out.push_str(",\"uid\":");
-            gojson::write_go_string(&mut out, uid);
+            crate::go::push_json_string(&mut out, uid);
         }
         out.push_str("},\"data\":{");
         for (i, (key, value)) in self.data.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            gojson::write_go_string(&mut out, key);
+            crate::go::push_json_string(&mut out, key);
             out.push(':');
-            gojson::write_go_string(&mut out, &gobase64::encode(value));
+            crate::go::push_json_string(&mut out, &gobase64::encode(value));
         }
         out.push_str("},\"type\":");
-        gojson::write_go_string(&mut out, &self.secret_type);
+        crate::go::push_json_string(&mut out, &self.secret_type);
         out.push('}');
         crate::Secret::new(out)
     }

@@ -99,7 +99,7 @@ impl fmt::Display for UrlError {
         write!(
             f,
             "parse {}: {}",
-            go_quote(&redact_userinfo(&self.url)),
+            crate::go::quote_bytes(&redact_userinfo(&self.url)),
             self.kind
         )
     }
@@ -113,13 +113,21 @@ impl fmt::Display for UrlErrorKind {
             UrlErrorKind::ControlCharacter => {
                 f.write_str("net/url: invalid control character in URL")
             }
-            UrlErrorKind::InvalidEscape(s) => write!(f, "invalid URL escape {}", go_quote(s)),
+            UrlErrorKind::InvalidEscape(s) => {
+                write!(f, "invalid URL escape {}", crate::go::quote_bytes(s))
+            }
             UrlErrorKind::InvalidUserinfoEscape => f.write_str("invalid URL escape \"[REDACTED]\""),
             UrlErrorKind::InvalidHostCharacter(b) => {
-                write!(f, "invalid character {} in host name", go_quote(&[*b]))
+                write!(
+                    f,
+                    "invalid character {} in host name",
+                    crate::go::quote_bytes(&[*b])
+                )
             }
             UrlErrorKind::MissingBracket => f.write_str("missing ']' in host"),
-            UrlErrorKind::InvalidPort(p) => write!(f, "invalid port {} after host", go_quote(p)),
+            UrlErrorKind::InvalidPort(p) => {
+                write!(f, "invalid port {} after host", crate::go::quote_bytes(p))
+            }
             UrlErrorKind::InvalidUserinfo => f.write_str("net/url: invalid userinfo"),
             UrlErrorKind::TooLong(len) => write!(
                 f,
@@ -359,33 +367,6 @@ pub(crate) fn decode_rune(s: &[u8]) -> (char, usize) {
     }
 }
 
-/// Go's `strconv.Quote` over bytes: [`crate::go::quote`] for the valid UTF-8 runs, `\xNN`
-/// for each byte that is not valid UTF-8 (hosts and paths decode `%XX` into any byte).
-pub(crate) fn go_quote(mut s: &[u8]) -> String {
-    use fmt::Write;
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    while !s.is_empty() {
-        let (valid, rest) = match std::str::from_utf8(s) {
-            Ok(text) => (text, &b""[..]),
-            Err(e) => {
-                let (head, tail) = s.split_at(e.valid_up_to());
-                (std::str::from_utf8(head).unwrap_or_default(), tail)
-            }
-        };
-        let quoted = crate::go::quote(valid);
-        out.push_str(&quoted[1..quoted.len() - 1]);
-        if let Some((&bad, tail)) = rest.split_first() {
-            let _ = write!(out, "\\x{bad:02x}");
-            s = tail;
-        } else {
-            s = rest;
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Replaces a `userinfo@` in the authority of `scheme://authority/…` with `[REDACTED]@`, so
 /// that no password written into a registry key reaches a message. Every `://` starts an
 /// authority here, not only the first: Go parses `https://https://u:p@h` with the host
@@ -513,7 +494,7 @@ mod tests {
     #[test]
     fn quote_and_runes() {
         assert_eq!(
-            go_quote(b"a\"\\\x01\xff\xc3\xa9"),
+            crate::go::quote_bytes(b"a\"\\\x01\xff\xc3\xa9"),
             "\"a\\\"\\\\\\x01\\xff\u{e9}\""
         );
         assert_eq!(decode_rune(b"\xe2\x82"), ('\u{fffd}', 1));

@@ -6,9 +6,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::KeyringOptions;
-use super::gourl::{UrlError, go_quote, redact_key};
+use super::gourl::{UrlError, redact_key};
 use super::index::Layer;
 use super::pattern::{RegistryKey, Target};
+use crate::go::quote_bytes;
 use crate::{Reference, Secret};
 
 /// Where a credential came from.
@@ -223,7 +224,7 @@ impl fmt::Display for KeyringWarning {
                 write!(
                     f,
                     "Entry {} in dockercfg invalid ({error}), ignoring",
-                    go_quote(key.as_bytes())
+                    quote_bytes(key.as_bytes())
                 )
             }
             KeyringWarning::SkippedSecret {

@@ -19,8 +19,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::gojson::go_quote;
 use super::{ProviderError, ProviderErrorKind};
+use crate::go::quote as go_quote;
 use crate::keyring::RegistryPattern;
 
 /// cloud-provider-aws `ecrPrivateHostPattern`, with Go's ASCII-only `\d` written as

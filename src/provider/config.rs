@@ -4,11 +4,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::duration::GoDuration;
-use super::gojson::{go_quote, push_go_json_string};
 use super::node::{Node, StrictDecoder};
 use super::pattern::{MatchImage, urls_match_str};
 use super::request::CredentialProviderRequest;
 use super::{MAX_DOCUMENT_LEN, ProviderError, ProviderErrorKind};
+use crate::go::{push_json_string, quote as go_quote};
 
 /// The `kind` of the kubelet's credential provider config.
 pub const CONFIG_KIND: &str = "CredentialProviderConfig";
@@ -351,7 +351,7 @@ pub fn config_hash<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> String {
         all.extend_from_slice(&(data.len() as u64).to_be_bytes());
         all.extend_from_slice(data);
     }
-    super::gojson::sha256_digest(&all)
+    crate::go::sha256_digest(&all)
 }
 
 /// The deepest nesting of YAML flow collections kubepull parses (see [`crate::yaml`]).
@@ -705,7 +705,7 @@ fn go_json_string_list(items: &[&str]) -> String {
         if i > 0 {
             out.push(',');
         }
-        push_go_json_string(&mut out, item);
+        push_json_string(&mut out, item);
     }
     out.push(']');
     out

@@ -29,9 +29,9 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::gojson::push_go_json_string;
 use super::{MAX_DOCUMENT_LEN, ProviderError, ProviderErrorKind};
 use crate::Secret;
+use crate::go::push_json_string;
 
 /// The prefix of every helper program's name.
 pub const HELPER_PREFIX: &str = "docker-credential-";
@@ -158,11 +158,11 @@ impl HelperCredentials {
     pub fn to_store_json(&self) -> Secret {
         let mut out = String::new();
         out.push_str("{\"ServerURL\":");
-        push_go_json_string(&mut out, &self.server_url);
+        push_json_string(&mut out, &self.server_url);
         out.push_str(",\"Username\":");
-        push_go_json_string(&mut out, &self.username);
+        push_json_string(&mut out, &self.username);
         out.push_str(",\"Secret\":");
-        push_go_json_string(&mut out, self.secret.expose_secret());
+        push_json_string(&mut out, self.secret.expose_secret());
         out.push_str("}\n");
         Secret::new(out)
     }

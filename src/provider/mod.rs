@@ -59,7 +59,6 @@ pub mod cloud;
 mod config;
 mod duration;
 mod error;
-mod gojson;
 pub mod helper;
 mod node;
 mod pattern;

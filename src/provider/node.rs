@@ -193,15 +193,12 @@ impl StrictDecoder {
             let (known, error) = if !known.contains(&key.as_str()) {
                 (
                     false,
-                    Some(format!("unknown field {}", super::gojson::go_quote(&full))),
+                    Some(format!("unknown field {}", crate::go::quote(&full))),
                 )
             } else if seen.contains(&key.as_str()) {
                 (
                     true,
-                    Some(format!(
-                        "duplicate field {}",
-                        super::gojson::go_quote(&full)
-                    )),
+                    Some(format!("duplicate field {}", crate::go::quote(&full))),
                 )
             } else {
                 (true, None)

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::gojson::push_go_json_string;
 use super::{REQUEST_KIND, ServiceAccount};
 use crate::Secret;
+use crate::go::push_json_string;
 
 /// A plugin request: the image (the repository without tag or digest, as the kubelet sends
 /// it) and, in service-account mode, the pod's token and selected annotations.
@@ -74,11 +74,11 @@ impl CredentialProviderRequest {
     pub fn to_json(&self) -> Secret {
         let mut out = String::with_capacity(128 + self.image.len());
         out.push_str("{\"kind\":");
-        push_go_json_string(&mut out, REQUEST_KIND);
+        push_json_string(&mut out, REQUEST_KIND);
         out.push_str(",\"apiVersion\":");
-        push_go_json_string(&mut out, &self.api_version);
+        push_json_string(&mut out, &self.api_version);
         out.push_str(",\"image\":");
-        push_go_json_string(&mut out, &self.image);
+        push_json_string(&mut out, &self.image);
         if self.api_version == "credentialprovider.kubelet.k8s.io/v1" {
             if let Some(token) = self
                 .service_account_token
@@ -86,7 +86,7 @@ impl CredentialProviderRequest {
                 .filter(|t| !t.is_empty())
             {
                 out.push_str(",\"serviceAccountToken\":");
-                push_go_json_string(&mut out, token.expose_secret());
+                push_json_string(&mut out, token.expose_secret());
             }
             if !self.service_account_annotations.is_empty() {
                 out.push_str(",\"serviceAccountAnnotations\":{");
@@ -94,9 +94,9 @@ impl CredentialProviderRequest {
                     if i > 0 {
                         out.push(',');
                     }
-                    push_go_json_string(&mut out, k);
+                    push_json_string(&mut out, k);
                     out.push(':');
-                    push_go_json_string(&mut out, v);
+                    push_json_string(&mut out, v);
                 }
                 out.push('}');
             }

@@ -9,9 +9,9 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::config::{FIND_KIND_TYPE, PLUGIN_API_VERSIONS, syntax_message};
 use super::duration::GoDuration;
-use super::gojson::go_quote;
 use super::{MAX_DOCUMENT_LEN, ProviderError, ProviderErrorKind, RESPONSE_KIND};
 use crate::Secret;
+use crate::go::quote as go_quote;
 
 /// `cacheKeyType`: what a response's credentials are cached under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -98,7 +98,7 @@ impl ServiceAccountTokenAttributes {
 
 /// `sha256:<hex>` of a token, as the kubelet puts it in keys.
 fn token_hash(token: &Secret) -> String {
-    super::gojson::sha256_digest(token.expose_secret().as_bytes())
+    crate::go::sha256_digest(token.expose_secret().as_bytes())
 }
 
 fn push_annotations(
