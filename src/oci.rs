@@ -581,15 +581,14 @@ impl Puller {
         Client::try_from(config)
     }
 
-    /// One attempt: a fresh client, then `attempt`; a client that cannot be built fails the
-    /// attempt, and so does a panic while building the client or running the attempt (see
-    /// [`Puller::try_each`]).
-    async fn attempt_with<T, F, Fut>(
+    /// Starts one attempt: a fresh client, then `attempt`'s future, which is not polled yet. A
+    /// client that cannot be built, or a panic while starting, fails the attempt.
+    fn start_attempt<T, F, Fut>(
         &self,
         attempt: &mut F,
         reference: &oci_client::Reference,
         auth: RegistryAuth,
-    ) -> Result<T, OciDistributionError>
+    ) -> Result<Fut, OciDistributionError>
     where
         F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
         Fut: Future<Output = Result<T, OciDistributionError>>,
@@ -598,11 +597,7 @@ impl Puller {
             self.client()
                 .map(|client| attempt(client, reference.clone(), auth))
         }));
-        match started {
-            Ok(Ok(future)) => ContainPanic(Box::pin(future)).await,
-            Ok(Err(error)) => Err(error),
-            Err(_) => Err(attempt_panicked()),
-        }
+        started.unwrap_or_else(|_| Err(attempt_panicked()))
     }
 
     /// `Client::pull_manifest` in kubelet order: the manifest as stored (an image index is
@@ -709,38 +704,42 @@ impl Puller {
         Fut: Future<Output = Result<T, OciDistributionError>>,
     {
         let reference = oci_reference(image)?;
-        if candidates.is_empty() {
-            let anonymous = RegistryAuth::Anonymous;
-            return match self.attempt_with(&mut attempt, &reference, anonymous).await {
-                Ok(value) => Ok(Pulled {
-                    value,
-                    credential: None,
-                    failed: Vec::new(),
-                }),
-                Err(error) => Err(PullError {
-                    image: image.to_string(),
-                    kind: PullErrorKind::AttemptsFailed(vec![failed(None, error)]),
-                }),
-            };
-        }
-        let mut failures = Vec::new();
-        for (index, &credential) in candidates.iter().enumerate() {
-            let auth = registry_auth(credential);
-            match self.attempt_with(&mut attempt, &reference, auth).await {
-                Ok(value) => {
-                    return Ok(Pulled {
-                        value,
-                        credential: Some(UsedCredential::new(index, credential)),
-                        failed: failures,
-                    });
-                }
-                Err(error) => failures.push(failed(Some((index, credential)), error)),
-            }
-        }
-        Err(PullError {
-            image: image.to_string(),
-            kind: PullErrorKind::AttemptsFailed(failures),
+        // The kubelet's loop is the keyring's; this only supplies one oci-client attempt.
+        let outcome = crate::keyring::try_credentials_async(candidates, |credential| {
+            let auth = credential.map_or(RegistryAuth::Anonymous, registry_auth);
+            let started = self.start_attempt(&mut attempt, &reference, auth);
+            async move { ContainPanic(Box::pin(started?)).await }
         })
+        .await;
+        // Attempts are made in candidate order, one each: the k-th failure is candidate k.
+        fn numbered(index: usize, credential: Option<&Credential>) -> Option<(usize, &Credential)> {
+            credential.map(|c| (index, c))
+        }
+        match outcome {
+            Ok(success) => Ok(Pulled {
+                value: success.value,
+                credential: success
+                    .credential
+                    .map(|c| UsedCredential::new(success.failed.len(), c)),
+                failed: success
+                    .failed
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, a)| failed(numbered(i, a.credential), a.error))
+                    .collect(),
+            }),
+            Err(failure) => Err(PullError {
+                image: image.to_string(),
+                kind: PullErrorKind::AttemptsFailed(
+                    failure
+                        .attempts
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, a)| failed(numbered(i, a.credential), a.error))
+                        .collect(),
+                ),
+            }),
+        }
     }
 }
 

@@ -7,15 +7,17 @@ use std::future::Future;
 
 use super::Credential;
 
-/// A pull that succeeded: the attempt's value and the credential used (`None` for the
-/// anonymous attempt). The credential's [`source`](Credential::source) is what KEP-2535
-/// records.
+/// A pull that succeeded: the attempt's value, the credential used (`None` for the
+/// anonymous attempt) and the attempts that failed before it, in order. The credential's
+/// [`source`](Credential::source) is what KEP-2535 records.
 #[derive(Debug)]
-pub struct PullSuccess<'a, T> {
+pub struct PullSuccess<'a, T, E> {
     /// What the successful attempt returned.
     pub value: T,
     /// The credential that worked, `None` when the pull was anonymous.
     pub credential: Option<&'a Credential>,
+    /// The earlier candidates that failed, in order.
+    pub failed: Vec<FailedAttempt<'a, E>>,
 }
 
 /// One failed attempt.
@@ -66,6 +68,7 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for PullFailure<'_, E> {}
 /// }).unwrap();
 /// assert_eq!(pulled.value, "sha256:abc");
 /// assert_eq!(pulled.credential.unwrap().username(), "right");
+/// assert_eq!(pulled.failed[0].error, "unauthorized"); // "wrong" was tried first
 /// # Ok::<(), kubepull::keyring::KeyringError>(())
 /// ```
 ///
@@ -75,11 +78,17 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for PullFailure<'_, E> {}
 pub fn try_credentials<'a, T, E>(
     candidates: &[&'a Credential],
     mut attempt: impl FnMut(Option<&'a Credential>) -> Result<T, E>,
-) -> Result<PullSuccess<'a, T>, PullFailure<'a, E>> {
+) -> Result<PullSuccess<'a, T, E>, PullFailure<'a, E>> {
     let mut failures = Vec::new();
     for credential in plan(candidates) {
         match attempt(credential) {
-            Ok(value) => return Ok(PullSuccess { value, credential }),
+            Ok(value) => {
+                return Ok(PullSuccess {
+                    value,
+                    credential,
+                    failed: failures,
+                });
+            }
             Err(error) => failures.push(FailedAttempt { credential, error }),
         }
     }
@@ -95,7 +104,7 @@ pub fn try_credentials<'a, T, E>(
 pub async fn try_credentials_async<'a, T, E, F, Fut>(
     candidates: &[&'a Credential],
     mut attempt: F,
-) -> Result<PullSuccess<'a, T>, PullFailure<'a, E>>
+) -> Result<PullSuccess<'a, T, E>, PullFailure<'a, E>>
 where
     F: FnMut(Option<&'a Credential>) -> Fut,
     Fut: Future<Output = Result<T, E>>,
@@ -103,7 +112,13 @@ where
     let mut failures = Vec::new();
     for credential in plan(candidates) {
         match attempt(credential).await {
-            Ok(value) => return Ok(PullSuccess { value, credential }),
+            Ok(value) => {
+                return Ok(PullSuccess {
+                    value,
+                    credential,
+                    failed: failures,
+                });
+            }
             Err(error) => failures.push(FailedAttempt { credential, error }),
         }
     }
