@@ -2,6 +2,8 @@
 //!
 //! * [`aggregate`]: `k8s.io/apimachinery/pkg/util/errors` `NewAggregate(errs).Error()`
 //!   (Kubernetes v1.35).
+//! * [`not_supported`], [`supported_values`]: `k8s.io/apimachinery/pkg/util/validation/field`
+//!   `NotSupported` (the bad value quoted, then `supported values: "a", "b"`).
 
 /// The text of `utilerrors.NewAggregate(errs)`: nothing for no error, the one message alone,
 /// and otherwise the distinct messages in order as `[a, b]`. A message repeated later is listed
@@ -26,9 +28,34 @@ pub(crate) fn aggregate<S: AsRef<str>>(messages: impl IntoIterator<Item = S>) ->
     }
 }
 
+/// The detail of `field.NotSupported`: `supported values: "a", "b"`, each value quoted as Go's
+/// `%q` does.
+pub(crate) fn supported_values(supported: &[&str]) -> String {
+    let quoted: Vec<String> = supported.iter().map(|v| crate::go::quote(v)).collect();
+    format!("supported values: {}", quoted.join(", "))
+}
+
+/// `field.NotSupported(path, value, supported).Error()` without the `path: ` prefix:
+/// `Unsupported value: "x": supported values: "a", "b"`.
+pub(crate) fn not_supported(value: &str, supported: &[&str]) -> String {
+    format!(
+        "Unsupported value: {}: {}",
+        crate::go::quote(value),
+        supported_values(supported)
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::aggregate;
+    use super::{aggregate, not_supported};
+
+    #[test]
+    fn not_supported_as_field_errors_print_it() {
+        assert_eq!(
+            not_supported("Sometimes", &["Always", "Never"]),
+            r#"Unsupported value: "Sometimes": supported values: "Always", "Never""#
+        );
+    }
 
     #[test]
     fn aggregates_as_apimachinery_does() {

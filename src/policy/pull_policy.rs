@@ -3,8 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::go::quote;
-
 /// A container's `imagePullPolicy` (`v1.PullPolicy`).
 ///
 /// The text form is the API's, case-sensitive: `Always`, `IfNotPresent`, `Never`. Parsing any
@@ -137,14 +135,9 @@ impl Error {
 
     /// `field.NotSupported(path, value, supported)` without the path.
     pub(crate) fn unsupported_value(value: &str, supported: &[&str]) -> Error {
-        let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
         Error::new(
             ErrorKind::UnsupportedValue,
-            format!(
-                "Unsupported value: {}: supported values: {}",
-                quote(value),
-                list.join(", ")
-            ),
+            crate::apimachinery::not_supported(value, supported),
         )
     }
 

@@ -726,12 +726,11 @@ fn field_error(
 }
 
 fn not_supported(field: &str, value: &str, supported: &[&str]) -> FieldError {
-    let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
     field_error(
         field,
         FieldErrorType::NotSupported,
         go_quote(value),
-        format!("supported values: {}", list.join(", ")),
+        crate::apimachinery::supported_values(supported),
     )
 }
 
