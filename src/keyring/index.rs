@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::pattern::{Compiled, DOCKER_HUB_KEY, RegistryKey, Target, compile};
-use super::{Credential, KeyringOptions, is_default_registry_match_with};
+use super::{Credential, KeyringOptions};
 
 /// The entries filed under one (bucket, path): almost always exactly one.
 enum Postings {
@@ -28,10 +28,10 @@ impl Postings {
         }
     }
 
-    fn collect(&self, hits: &mut Vec<usize>) {
+    fn visit(&self, visit: &mut impl FnMut(usize)) {
         match self {
-            Postings::One(entry) => hits.push(*entry),
-            Postings::Many(entries) => hits.extend_from_slice(entries),
+            Postings::One(entry) => visit(*entry),
+            Postings::Many(entries) => entries.iter().for_each(|&e| visit(e)),
         }
     }
 }
@@ -83,12 +83,12 @@ impl PathGroup {
         }
     }
 
-    /// Adds every entry whose path is a byte prefix of `path`.
-    fn collect(&self, path: &[u8], hits: &mut Vec<usize>) {
+    /// Visits every entry whose path is a byte prefix of `path`.
+    fn visit(&self, path: &[u8], visit: &mut impl FnMut(usize)) {
         match self {
             PathGroup::One(only, postings) => {
                 if path.starts_with(only) {
-                    postings.collect(hits);
+                    postings.visit(visit);
                 }
             }
             PathGroup::Many { by_path, lengths } => {
@@ -97,7 +97,7 @@ impl PathGroup {
                         break;
                     }
                     if let Some(postings) = by_path.get(&path[..len]) {
-                        postings.collect(hits);
+                        postings.visit(visit);
                     }
                 }
             }
@@ -124,6 +124,34 @@ impl Buckets {
     }
 }
 
+/// Glob keys of one (label count, port), by literal suffix, with the suffix label counts in
+/// use so that a lookup probes only those.
+#[derive(Default)]
+struct GlobBuckets {
+    by_suffix: Buckets,
+    /// Distinct numbers of literal labels after the last glob label, ascending.
+    suffix_labels: Vec<usize>,
+}
+
+impl GlobBuckets {
+    fn insert(&mut self, suffix: &[u8], suffix_labels: usize, path: &[u8], entry: usize) {
+        self.by_suffix.insert(suffix, path, entry);
+        if let Err(at) = self.suffix_labels.binary_search(&suffix_labels) {
+            self.suffix_labels.insert(at, suffix_labels);
+        }
+    }
+}
+
+/// How many labels the literal suffix `suffix` of `hostname` (with `label_count` labels)
+/// holds. The suffix alone cannot tell: `""` is no label after `a.*` but one (empty) label
+/// after `*.`.
+fn literal_labels(hostname: &[u8], label_count: usize, suffix: &[u8]) -> usize {
+    let prefix = &hostname[..hostname.len() - suffix.len()];
+    let dots = prefix.iter().filter(|&&b| b == b'.').count();
+    let prefix_labels = dots + usize::from(!prefix.ends_with(b"."));
+    label_count - prefix_labels
+}
+
 struct Entry {
     /// `None`: the key no longer parses as a URL, so it matches nothing.
     compiled: Option<Compiled>,
@@ -148,7 +176,7 @@ pub(crate) struct Layer {
     /// (port, host name) of keys without globs. Keyed by port first: ports are few.
     literal: HashMap<Box<[u8]>, Buckets>,
     /// (label count, port, literal suffix) of keys with globs.
-    globs: HashMap<usize, HashMap<Box<[u8]>, Buckets>>,
+    globs: HashMap<usize, HashMap<Box<[u8]>, GlobBuckets>>,
     /// Entries the Docker Hub fallback returns.
     hub: Vec<usize>,
 }
@@ -208,12 +236,13 @@ impl Layer {
                         }
                     },
                     Some(suffix) => {
+                        let labels = literal_labels(&c.hostname, c.label_count(), suffix);
                         let ports = layer.globs.entry(c.label_count()).or_default();
                         match ports.get_mut(&*c.port) {
-                            Some(suffixes) => suffixes.insert(suffix, &c.path, index),
+                            Some(suffixes) => suffixes.insert(suffix, labels, &c.path, index),
                             None => {
-                                let mut suffixes = Buckets::default();
-                                suffixes.insert(suffix, &c.path, index);
+                                let mut suffixes = GlobBuckets::default();
+                                suffixes.insert(suffix, labels, &c.path, index);
                                 ports.insert(c.port.clone(), suffixes);
                             }
                         }
@@ -228,52 +257,59 @@ impl Layer {
         layer
     }
 
-    /// `BasicDockerKeyring.Lookup`: the credentials of every matching key in index order, or
-    /// else the Docker Hub fallback. `target` is `image` parsed (None if Go cannot parse it).
-    pub(crate) fn lookup<'a>(
-        &'a self,
-        image: &str,
-        target: Option<&Target<'_>>,
+    /// Visits the index of every entry whose key matches `target`, in no particular order
+    /// and possibly more than once (a `*.` key is reached by two probes). Allocates nothing:
+    /// at most `1 + suffix label counts in use` hash probes per path length in use.
+    pub(crate) fn visit_matches(
+        &self,
+        target: &Target<'_>,
         options: &KeyringOptions,
-        out: &mut Vec<&'a Credential>,
+        mut visit: impl FnMut(usize),
     ) {
-        let mut hits = Vec::new();
-        if let Some(t) = target {
+        let mut check = |i: usize| {
+            if self.entries[i]
+                .compiled
+                .as_ref()
+                .is_some_and(|c| c.matches_target(target, options.path_segment_boundaries))
+            {
+                visit(i);
+            }
+        };
+        if !self.literal.is_empty() {
             if let Some(group) = self
                 .literal
-                .get(t.port())
-                .and_then(|hosts| hosts.get(t.hostname()))
+                .get(target.port())
+                .and_then(|hosts| hosts.get(target.hostname()))
             {
-                group.collect(&t.path, &mut hits);
+                group.visit(&target.path, &mut check);
             }
+        }
+        if !self.globs.is_empty() {
             if let Some(suffixes) = self
                 .globs
-                .get(&t.label_count)
-                .and_then(|ports| ports.get(t.port()))
+                .get(&target.label_count)
+                .and_then(|ports| ports.get(target.port()))
             {
-                for labels in 0..t.label_count {
-                    if let Some(group) = suffixes.get(t.hostname_suffix(labels)) {
-                        group.collect(&t.path, &mut hits);
+                for &labels in &suffixes.suffix_labels {
+                    if labels >= target.label_count {
+                        break;
+                    }
+                    if let Some(group) = suffixes.by_suffix.get(target.hostname_suffix(labels)) {
+                        group.visit(&target.path, &mut check);
                     }
                 }
             }
-            hits.retain(|&i| {
-                self.entries[i]
-                    .compiled
-                    .as_ref()
-                    .is_some_and(|c| c.matches_target(t, options.path_segment_boundaries))
-            });
-            hits.sort_unstable();
-            // A key can be reached by two probes: `*.` files its one literal (empty) label
-            // under the suffix "", which is also the zero-label suffix.
-            hits.dedup();
         }
-        if hits.is_empty() && is_default_registry_match_with(image, options) {
-            hits.extend_from_slice(&self.hub);
-        }
-        for i in hits {
-            out.extend(self.entries[i].credentials.iter());
-        }
+    }
+
+    /// The entries the Docker Hub fallback offers, in index order.
+    pub(crate) fn hub(&self) -> &[usize] {
+        &self.hub
+    }
+
+    /// The credentials of entry `i`, in the order added.
+    pub(crate) fn entry_credentials(&self, i: usize) -> &[Credential] {
+        &self.entries[i].credentials
     }
 
     /// The keys in index order.
