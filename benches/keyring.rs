@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_main};
-use kubepull::Secret;
+use kubepull::{Reference, Secret};
 use kubepull::keyring::{CredentialSource, Keyring};
 
 /// The `i`-th key of the mix.
@@ -61,6 +61,45 @@ fn lookup(c: &mut Criterion) {
     group.finish();
 }
 
+/// `lookup` and `matches` with references parsed beforehand (the kubelet parses the image
+/// once per container, then looks it up): five lookups per iteration, as `keyring_lookup`.
+fn lookup_parsed(c: &mut Criterion) {
+    let mut group = c.benchmark_group("keyring_lookup_parsed");
+    for n in [10usize, 1000, 100_000] {
+        let keyring = keyring(n);
+        let images: Vec<Reference> = images(n)
+            .iter()
+            .map(|image| Reference::parse(image).expect("valid"))
+            .collect();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &images, |b, images| {
+            b.iter(|| {
+                for image in images {
+                    black_box(keyring.lookup(black_box(image)));
+                }
+            });
+        });
+    }
+    group.finish();
+
+    // The first credential only, without collecting: a pull loop whose first try works.
+    let mut group = c.benchmark_group("keyring_matches_first");
+    for n in [10usize, 1000, 100_000] {
+        let keyring = keyring(n);
+        let images: Vec<Reference> = images(n)
+            .iter()
+            .map(|image| Reference::parse(image).expect("valid"))
+            .collect();
+        group.bench_with_input(BenchmarkId::from_parameter(n), &images, |b, images| {
+            b.iter(|| {
+                for image in images {
+                    black_box(keyring.matches(black_box(image)).next());
+                }
+            });
+        });
+    }
+    group.finish();
+}
+
 fn build(c: &mut Criterion) {
     let mut group = c.benchmark_group("keyring_build");
     group.sample_size(10);
@@ -88,6 +127,6 @@ fn build(c: &mut Criterion) {
 
 mod group {
     #![allow(missing_docs)]
-    criterion::criterion_group!(benches, super::lookup, super::build);
+    criterion::criterion_group!(benches, super::lookup, super::lookup_parsed, super::build);
 }
 criterion_main!(group::benches);

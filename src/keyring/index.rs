@@ -155,16 +155,19 @@ fn literal_labels(hostname: &[u8], label_count: usize, suffix: &[u8]) -> usize {
 struct Entry {
     /// `None`: the key no longer parses as a URL, so it matches nothing.
     compiled: Option<Compiled>,
-    /// In the order added; never empty.
-    credentials: Vec<Credential>,
+    /// The entry's credentials, `credentials[start..end]` of the layer, in the order added;
+    /// never empty.
+    start: u32,
+    end: u32,
 }
 
-/// The first 16 bytes of a key as a big-endian number (zero-padded), which orders like the
-/// bytes themselves (ties are broken on the whole key).
-fn prefix(key: &[u8]) -> u128 {
+/// Bytes `from..from + 16` of a key as a big-endian number (zero-padded), which orders like
+/// the bytes themselves (ties are broken on the whole key).
+fn chunk(key: &[u8], from: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let n = key.len().min(16);
-    bytes[..n].copy_from_slice(&key[..n]);
+    let rest = key.get(from..).unwrap_or_default();
+    let n = rest.len().min(16);
+    bytes[..n].copy_from_slice(&rest[..n]);
     u128::from_be_bytes(bytes)
 }
 
@@ -173,6 +176,8 @@ fn prefix(key: &[u8]) -> u128 {
 pub(crate) struct Layer {
     /// In the kubelet's index order: keys deduplicated, descending by bytes.
     entries: Vec<Entry>,
+    /// Every credential, in index order (the entries' ranges).
+    credentials: Vec<Credential>,
     /// (port, host name) of keys without globs. Keyed by port first: ports are few.
     literal: HashMap<Box<[u8]>, Buckets>,
     /// (label count, port, literal suffix) of keys with globs.
@@ -186,34 +191,51 @@ impl Layer {
     pub(crate) fn build(credentials: Vec<Credential>, options: &KeyringOptions) -> Layer {
         // Go's index: keys deduplicated and sorted in reverse byte order. Ties keep the order
         // of addition, which is the order of a key's credentials.
-        let order: Vec<usize> = {
-            // Sort (first 16 bytes, bytes, position) so most comparisons touch neither the
-            // credential nor the key's heap block.
-            let mut keyed: Vec<(u128, &[u8], usize)> = credentials
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (prefix(c.key.as_bytes()), c.key.as_bytes(), i))
-                .collect();
-            keyed.sort_unstable_by(|a, b| {
-                b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then(a.2.cmp(&b.2))
-            });
-            keyed.into_iter().map(|(_, _, i)| i).collect()
-        };
-        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
-
-        let mut layer = Layer::default();
-        for i in order {
-            let Some(credential) = slots[i].take() else {
-                continue;
+        //
+        // Sort (first 32 bytes, bytes, position) so most comparisons touch neither the
+        // credential nor the key's heap block: with 100,000 keys those blocks are all over
+        // memory, and keys often share a 16-byte prefix (`*.dkr.ecr.region-…`).
+        let mut keyed: Vec<(u128, u128, &[u8], u32)> = credentials
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = c.key.as_bytes();
+                // Positions fit in u32: four billion credentials do not fit in memory.
+                (chunk(key, 0), chunk(key, 16), key, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            (b.0, b.1)
+                .cmp(&(a.0, a.1))
+                .then_with(|| b.2.cmp(a.2))
+                .then(a.3.cmp(&b.3))
+        });
+        // Where each distinct key starts in the sorted order.
+        let mut starts: Vec<u32> = Vec::new();
+        for (n, w) in keyed.iter().enumerate() {
+            let same = n > 0 && {
+                let v = &keyed[n - 1];
+                (v.0, v.1) == (w.0, w.1) && v.2 == w.2
             };
-            if let Some(last) = layer.entries.last_mut() {
-                if last.credentials[0].key == credential.key {
-                    last.credentials.push(credential);
-                    continue;
-                }
+            if !same {
+                starts.push(n as u32);
             }
-            let index = layer.entries.len();
-            let key: &RegistryKey = &credential.key;
+        }
+        let order: Vec<u32> = keyed.into_iter().map(|(_, _, _, i)| i).collect();
+        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
+        let credentials: Vec<Credential> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
+        drop(slots);
+
+        let mut layer = Layer {
+            entries: Vec::with_capacity(starts.len()),
+            ..Layer::default()
+        };
+        for (index, &start) in starts.iter().enumerate() {
+            let end = starts.get(index + 1).copied().unwrap_or(credentials.len() as u32);
+            let key: &RegistryKey = &credentials[start as usize].key;
             let is_hub = if options.case_insensitive_hosts {
                 key.as_bytes()
                     .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
@@ -251,9 +273,11 @@ impl Layer {
             }
             layer.entries.push(Entry {
                 compiled,
-                credentials: vec![credential],
+                start,
+                end,
             });
         }
+        layer.credentials = credentials;
         layer
     }
 
@@ -309,16 +333,19 @@ impl Layer {
 
     /// The credentials of entry `i`, in the order added.
     pub(crate) fn entry_credentials(&self, i: usize) -> &[Credential] {
-        &self.entries[i].credentials
+        let e = &self.entries[i];
+        &self.credentials[e.start as usize..e.end as usize]
     }
 
     /// The keys in index order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = &RegistryKey> {
-        self.entries.iter().map(|e| &e.credentials[0].key)
+        self.entries
+            .iter()
+            .map(|e| &self.credentials[e.start as usize].key)
     }
 
     /// Every credential in index order.
     pub(crate) fn credentials(&self) -> impl Iterator<Item = &Credential> {
-        self.entries.iter().flat_map(|e| e.credentials.iter())
+        self.credentials.iter()
     }
 }
