@@ -167,6 +167,10 @@ impl Compiled {
         {
             return false;
         }
+        if self.glob_labels == 0 && self.label_count <= 128 {
+            // Every label literal: the labels are equal exactly when the names are.
+            return *self.hostname == *target.hostname();
+        }
         let labels = self.hostname.split(|&b| b == b'.');
         labels
             .zip(target.hostname().split(|&b| b == b'.'))
