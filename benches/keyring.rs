@@ -7,8 +7,8 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_main};
-use kubepull::{Reference, Secret};
 use kubepull::keyring::{CredentialSource, Keyring};
+use kubepull::{Reference, Secret};
 
 /// The `i`-th key of the mix.
 fn key(i: usize) -> String {

@@ -75,7 +75,10 @@ impl Hasher for FoldHasher {
         if !rest.is_empty() {
             let mut w = [0u8; 8];
             w[..rest.len()].copy_from_slice(rest);
-            acc = fold_mul(acc ^ u64::from_le_bytes(w), self.multiplier ^ rest.len() as u64);
+            acc = fold_mul(
+                acc ^ u64::from_le_bytes(w),
+                self.multiplier ^ rest.len() as u64,
+            );
         }
         self.acc = acc;
     }
@@ -311,7 +314,10 @@ impl Layer {
             ..Layer::default()
         };
         for (index, &start) in starts.iter().enumerate() {
-            let end = starts.get(index + 1).copied().unwrap_or(credentials.len() as u32);
+            let end = starts
+                .get(index + 1)
+                .copied()
+                .unwrap_or(credentials.len() as u32);
             let key: &RegistryKey = &credentials[start as usize].key;
             let is_hub = if options.case_insensitive_hosts {
                 key.as_bytes()

@@ -376,12 +376,16 @@ impl<'a> Target<'a> {
             host.to_mut().make_ascii_lowercase();
         }
         let (name_range, port) = split_host_port(&host);
-        let label_count = host[name_range.clone()].iter().filter(|&&b| b == b'.').count() + 1;
+        let label_count = host[name_range.clone()]
+            .iter()
+            .filter(|&&b| b == b'.')
+            .count()
+            + 1;
         Some(Target {
             host,
             name: name_range,
             port,
-            path: Cow::Borrowed(name[domain.len()..].as_bytes()),
+            path: Cow::Borrowed(&name.as_bytes()[domain.len()..]),
             label_count,
         })
     }
@@ -445,14 +449,30 @@ mod tests {
     #[test]
     fn reference_targets_agree_with_url_parser() {
         let corpus = include_str!("../../tests/data/reference/references.corpus.txt");
-        let extra = ["[::1]:5000/a", "[fd00::1]/a/b", "Foo.Bar:80/x", "localhost/x", "a.b.c/d"];
+        let extra = [
+            "[::1]:5000/a",
+            "[fd00::1]/a/b",
+            "Foo.Bar:80/x",
+            "localhost/x",
+            "a.b.c/d",
+        ];
         for line in corpus.lines().chain(extra) {
-            let Ok(r) = Reference::parse(line) else { continue };
+            let Ok(r) = Reference::parse(line) else {
+                continue;
+            };
             for fold in [false, true] {
                 let fast = Target::from_reference(&r, fold);
                 let slow = Target::parse(r.name(), fold);
                 let view = |t: Option<Target<'_>>| {
-                    t.map(|t| (t.host.to_vec(), t.name, t.port, t.path.to_vec(), t.label_count))
+                    t.map(|t| {
+                        (
+                            t.host.to_vec(),
+                            t.name,
+                            t.port,
+                            t.path.to_vec(),
+                            t.label_count,
+                        )
+                    })
                 };
                 assert_eq!(view(fast), view(slow), "{line}");
             }

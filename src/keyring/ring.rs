@@ -4,10 +4,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{KeyringOptions, is_default_registry_match_with};
 use super::gourl::{UrlError, go_quote, redact_userinfo};
 use super::index::Layer;
 use super::pattern::{RegistryKey, Target};
+use super::{KeyringOptions, is_default_registry_match_with};
 use crate::{Reference, Secret};
 
 /// Where a credential came from.
