@@ -375,7 +375,12 @@ impl<'a> Target<'a> {
         if fold_case && host.iter().any(u8::is_ascii_uppercase) {
             host.to_mut().make_ascii_lowercase();
         }
-        let (name_range, port) = split_host_port(&host);
+        // Without a `:` there is no port, and `split_host_port` says so after a reverse scan.
+        let (name_range, port) = if host.contains(&b':') {
+            split_host_port(&host)
+        } else {
+            (0..host.len(), host.len()..host.len())
+        };
         let label_count = host[name_range.clone()]
             .iter()
             .filter(|&&b| b == b'.')
