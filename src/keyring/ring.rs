@@ -549,10 +549,11 @@ const MATCH_BATCH: usize = 8;
 /// The credentials the kubelet would try for an image, in order: what
 /// [`Keyring::matches`] and [`Keyring::matches_str`] return.
 ///
-/// It allocates nothing (unless host case folding has to lowercase the image's host): the
-/// index is probed for one source kind at a time, and the matching keys are kept in a
-/// fixed buffer of eight, sorted into the kubelet's order; when more keys than that match,
-/// the index is probed again for the rest.
+/// It allocates nothing, unless the image's host has to be lowercased for
+/// [`KeyringOptions::case_insensitive_hosts`] or, with [`Keyring::matches_str`], the image
+/// string holds `%`-escapes to decode. The index is probed for one source kind at a time,
+/// and the matching keys are kept in a fixed buffer of eight, sorted into the kubelet's
+/// order; when more keys than that match, the index is probed again for the rest.
 pub struct Matches<'k, 'i> {
     keyring: &'k Keyring,
     image: &'i str,
