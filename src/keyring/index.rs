@@ -9,10 +9,90 @@
 //! the path lengths that occur are probed. Every candidate is then checked with the full
 //! `URLsMatch` rule, so the index only ever narrows, never decides.
 
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use super::pattern::{Compiled, DOCKER_HUB_KEY, RegistryKey, Target, compile};
-use super::{Credential, KeyringOptions, is_default_registry_match_with};
+use super::{Credential, KeyringOptions};
+
+/// The index's maps: std's, with a faster keyed hash than SipHash for its short byte keys.
+type HashMap<K, V> = StdHashMap<K, V, FoldState>;
+
+/// Seeds for [`FoldHasher`], drawn from std's per-process random keys, so that which keys
+/// collide cannot be known in advance (the keys come from pull secrets). A folded 64×64-bit
+/// multiply per 8 bytes, in the manner of foldhash: not cryptographic, and several times
+/// cheaper than SipHash-1-3 on keys of 10 to 40 bytes (profiled: about 190 instructions per
+/// SipHash of a host name, most of a lookup's cost).
+#[derive(Clone)]
+struct FoldState {
+    seed: u64,
+    multiplier: u64,
+}
+
+impl Default for FoldState {
+    fn default() -> Self {
+        let random = RandomState::new();
+        FoldState {
+            seed: random.hash_one(0x243f_6a88_85a3_08d3_u64),
+            multiplier: random.hash_one(0x1319_8a2e_0370_7344_u64) | 1,
+        }
+    }
+}
+
+impl BuildHasher for FoldState {
+    type Hasher = FoldHasher;
+    fn build_hasher(&self) -> FoldHasher {
+        FoldHasher {
+            acc: self.seed,
+            multiplier: self.multiplier,
+        }
+    }
+}
+
+struct FoldHasher {
+    acc: u64,
+    multiplier: u64,
+}
+
+/// The high and low halves of the 128-bit product, folded together.
+#[inline(always)]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+impl Hasher for FoldHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut acc = self.acc;
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            acc = fold_mul(acc ^ u64::from_le_bytes(w), self.multiplier);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            acc = fold_mul(
+                acc ^ u64::from_le_bytes(w),
+                self.multiplier ^ rest.len() as u64,
+            );
+        }
+        self.acc = acc;
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.acc = fold_mul(self.acc ^ n as u64, self.multiplier);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        fold_mul(self.acc, self.multiplier.rotate_left(29) | 1)
+    }
+}
 
 /// The entries filed under one (bucket, path): almost always exactly one.
 enum Postings {
@@ -28,10 +108,10 @@ impl Postings {
         }
     }
 
-    fn collect(&self, hits: &mut Vec<usize>) {
+    fn visit(&self, visit: &mut impl FnMut(usize)) {
         match self {
-            Postings::One(entry) => hits.push(*entry),
-            Postings::Many(entries) => hits.extend_from_slice(entries),
+            Postings::One(entry) => visit(*entry),
+            Postings::Many(entries) => entries.iter().for_each(|&e| visit(e)),
         }
     }
 }
@@ -59,7 +139,7 @@ impl PathGroup {
                 let PathGroup::One(only, postings) = std::mem::replace(
                     self,
                     PathGroup::Many {
-                        by_path: HashMap::new(),
+                        by_path: HashMap::default(),
                         lengths: Vec::new(),
                     },
                 ) else {
@@ -83,12 +163,12 @@ impl PathGroup {
         }
     }
 
-    /// Adds every entry whose path is a byte prefix of `path`.
-    fn collect(&self, path: &[u8], hits: &mut Vec<usize>) {
+    /// Visits every entry whose path is a byte prefix of `path`.
+    fn visit(&self, path: &[u8], visit: &mut impl FnMut(usize)) {
         match self {
             PathGroup::One(only, postings) => {
                 if path.starts_with(only) {
-                    postings.collect(hits);
+                    postings.visit(visit);
                 }
             }
             PathGroup::Many { by_path, lengths } => {
@@ -97,7 +177,7 @@ impl PathGroup {
                         break;
                     }
                     if let Some(postings) = by_path.get(&path[..len]) {
-                        postings.collect(hits);
+                        postings.visit(visit);
                     }
                 }
             }
@@ -124,19 +204,50 @@ impl Buckets {
     }
 }
 
+/// Glob keys of one (label count, port), by literal suffix, with the suffix label counts in
+/// use so that a lookup probes only those.
+#[derive(Default)]
+struct GlobBuckets {
+    by_suffix: Buckets,
+    /// Distinct numbers of literal labels after the last glob label, ascending.
+    suffix_labels: Vec<usize>,
+}
+
+impl GlobBuckets {
+    fn insert(&mut self, suffix: &[u8], suffix_labels: usize, path: &[u8], entry: usize) {
+        self.by_suffix.insert(suffix, path, entry);
+        if let Err(at) = self.suffix_labels.binary_search(&suffix_labels) {
+            self.suffix_labels.insert(at, suffix_labels);
+        }
+    }
+}
+
+/// How many labels the literal suffix `suffix` of `hostname` (with `label_count` labels)
+/// holds. The suffix alone cannot tell: `""` is no label after `a.*` but one (empty) label
+/// after `*.`.
+fn literal_labels(hostname: &[u8], label_count: usize, suffix: &[u8]) -> usize {
+    let prefix = &hostname[..hostname.len() - suffix.len()];
+    let dots = prefix.iter().filter(|&&b| b == b'.').count();
+    let prefix_labels = dots + usize::from(!prefix.ends_with(b"."));
+    label_count - prefix_labels
+}
+
 struct Entry {
     /// `None`: the key no longer parses as a URL, so it matches nothing.
     compiled: Option<Compiled>,
-    /// In the order added; never empty.
-    credentials: Vec<Credential>,
+    /// The entry's credentials, `credentials[start..end]` of the layer, in the order added;
+    /// never empty.
+    start: u32,
+    end: u32,
 }
 
-/// The first 16 bytes of a key as a big-endian number (zero-padded), which orders like the
-/// bytes themselves (ties are broken on the whole key).
-fn prefix(key: &[u8]) -> u128 {
+/// Bytes `from..from + 16` of a key as a big-endian number (zero-padded), which orders like
+/// the bytes themselves (ties are broken on the whole key).
+fn chunk(key: &[u8], from: usize) -> u128 {
     let mut bytes = [0u8; 16];
-    let n = key.len().min(16);
-    bytes[..n].copy_from_slice(&key[..n]);
+    let rest = key.get(from..).unwrap_or_default();
+    let n = rest.len().min(16);
+    bytes[..n].copy_from_slice(&rest[..n]);
     u128::from_be_bytes(bytes)
 }
 
@@ -145,10 +256,12 @@ fn prefix(key: &[u8]) -> u128 {
 pub(crate) struct Layer {
     /// In the kubelet's index order: keys deduplicated, descending by bytes.
     entries: Vec<Entry>,
+    /// Every credential, in index order (the entries' ranges).
+    credentials: Vec<Credential>,
     /// (port, host name) of keys without globs. Keyed by port first: ports are few.
     literal: HashMap<Box<[u8]>, Buckets>,
     /// (label count, port, literal suffix) of keys with globs.
-    globs: HashMap<usize, HashMap<Box<[u8]>, Buckets>>,
+    globs: HashMap<usize, HashMap<Box<[u8]>, GlobBuckets>>,
     /// Entries the Docker Hub fallback returns.
     hub: Vec<usize>,
 }
@@ -158,34 +271,54 @@ impl Layer {
     pub(crate) fn build(credentials: Vec<Credential>, options: &KeyringOptions) -> Layer {
         // Go's index: keys deduplicated and sorted in reverse byte order. Ties keep the order
         // of addition, which is the order of a key's credentials.
-        let order: Vec<usize> = {
-            // Sort (first 16 bytes, bytes, position) so most comparisons touch neither the
-            // credential nor the key's heap block.
-            let mut keyed: Vec<(u128, &[u8], usize)> = credentials
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (prefix(c.key.as_bytes()), c.key.as_bytes(), i))
-                .collect();
-            keyed.sort_unstable_by(|a, b| {
-                b.0.cmp(&a.0).then_with(|| b.1.cmp(a.1)).then(a.2.cmp(&b.2))
-            });
-            keyed.into_iter().map(|(_, _, i)| i).collect()
-        };
-        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
-
-        let mut layer = Layer::default();
-        for i in order {
-            let Some(credential) = slots[i].take() else {
-                continue;
+        //
+        // Sort (first 32 bytes, bytes, position) so most comparisons touch neither the
+        // credential nor the key's heap block: with 100,000 keys those blocks are all over
+        // memory, and keys often share a 16-byte prefix (`*.dkr.ecr.region-…`).
+        let mut keyed: Vec<(u128, u128, &[u8], u32)> = credentials
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let key = c.key.as_bytes();
+                // Positions fit in u32: four billion credentials do not fit in memory.
+                (chunk(key, 0), chunk(key, 16), key, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            (b.0, b.1)
+                .cmp(&(a.0, a.1))
+                .then_with(|| b.2.cmp(a.2))
+                .then(a.3.cmp(&b.3))
+        });
+        // Where each distinct key starts in the sorted order.
+        let mut starts: Vec<u32> = Vec::new();
+        for (n, w) in keyed.iter().enumerate() {
+            let same = n > 0 && {
+                let v = &keyed[n - 1];
+                (v.0, v.1) == (w.0, w.1) && v.2 == w.2
             };
-            if let Some(last) = layer.entries.last_mut() {
-                if last.credentials[0].key == credential.key {
-                    last.credentials.push(credential);
-                    continue;
-                }
+            if !same {
+                starts.push(n as u32);
             }
-            let index = layer.entries.len();
-            let key: &RegistryKey = &credential.key;
+        }
+        let order: Vec<u32> = keyed.into_iter().map(|(_, _, _, i)| i).collect();
+        let mut slots: Vec<Option<Credential>> = credentials.into_iter().map(Some).collect();
+        let credentials: Vec<Credential> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
+        drop(slots);
+
+        let mut layer = Layer {
+            entries: Vec::with_capacity(starts.len()),
+            ..Layer::default()
+        };
+        for (index, &start) in starts.iter().enumerate() {
+            let end = starts
+                .get(index + 1)
+                .copied()
+                .unwrap_or(credentials.len() as u32);
+            let key: &RegistryKey = &credentials[start as usize].key;
             let is_hub = if options.case_insensitive_hosts {
                 key.as_bytes()
                     .eq_ignore_ascii_case(DOCKER_HUB_KEY.as_bytes())
@@ -208,12 +341,13 @@ impl Layer {
                         }
                     },
                     Some(suffix) => {
+                        let labels = literal_labels(&c.hostname, c.label_count(), suffix);
                         let ports = layer.globs.entry(c.label_count()).or_default();
                         match ports.get_mut(&*c.port) {
-                            Some(suffixes) => suffixes.insert(suffix, &c.path, index),
+                            Some(suffixes) => suffixes.insert(suffix, labels, &c.path, index),
                             None => {
-                                let mut suffixes = Buckets::default();
-                                suffixes.insert(suffix, &c.path, index);
+                                let mut suffixes = GlobBuckets::default();
+                                suffixes.insert(suffix, labels, &c.path, index);
                                 ports.insert(c.port.clone(), suffixes);
                             }
                         }
@@ -222,67 +356,79 @@ impl Layer {
             }
             layer.entries.push(Entry {
                 compiled,
-                credentials: vec![credential],
+                start,
+                end,
             });
         }
+        layer.credentials = credentials;
         layer
     }
 
-    /// `BasicDockerKeyring.Lookup`: the credentials of every matching key in index order, or
-    /// else the Docker Hub fallback. `target` is `image` parsed (None if Go cannot parse it).
-    pub(crate) fn lookup<'a>(
-        &'a self,
-        image: &str,
-        target: Option<&Target<'_>>,
+    /// Visits the index of every entry whose key matches `target`, in no particular order
+    /// and possibly more than once (a `*.` key is reached by two probes). Allocates nothing:
+    /// at most `1 + suffix label counts in use` hash probes per path length in use.
+    pub(crate) fn visit_matches(
+        &self,
+        target: &Target<'_>,
         options: &KeyringOptions,
-        out: &mut Vec<&'a Credential>,
+        mut visit: impl FnMut(usize),
     ) {
-        let mut hits = Vec::new();
-        if let Some(t) = target {
+        let mut check = |i: usize| {
+            if self.entries[i]
+                .compiled
+                .as_ref()
+                .is_some_and(|c| c.matches_target(target, options.path_segment_boundaries))
+            {
+                visit(i);
+            }
+        };
+        if !self.literal.is_empty() {
             if let Some(group) = self
                 .literal
-                .get(t.port())
-                .and_then(|hosts| hosts.get(t.hostname()))
+                .get(target.port())
+                .and_then(|hosts| hosts.get(target.hostname()))
             {
-                group.collect(&t.path, &mut hits);
+                group.visit(&target.path, &mut check);
             }
+        }
+        if !self.globs.is_empty() {
             if let Some(suffixes) = self
                 .globs
-                .get(&t.label_count)
-                .and_then(|ports| ports.get(t.port()))
+                .get(&target.label_count)
+                .and_then(|ports| ports.get(target.port()))
             {
-                for labels in 0..t.label_count {
-                    if let Some(group) = suffixes.get(t.hostname_suffix(labels)) {
-                        group.collect(&t.path, &mut hits);
+                for &labels in &suffixes.suffix_labels {
+                    if labels >= target.label_count {
+                        break;
+                    }
+                    if let Some(group) = suffixes.by_suffix.get(target.hostname_suffix(labels)) {
+                        group.visit(&target.path, &mut check);
                     }
                 }
             }
-            hits.retain(|&i| {
-                self.entries[i]
-                    .compiled
-                    .as_ref()
-                    .is_some_and(|c| c.matches_target(t, options.path_segment_boundaries))
-            });
-            hits.sort_unstable();
-            // A key can be reached by two probes: `*.` files its one literal (empty) label
-            // under the suffix "", which is also the zero-label suffix.
-            hits.dedup();
         }
-        if hits.is_empty() && is_default_registry_match_with(image, options) {
-            hits.extend_from_slice(&self.hub);
-        }
-        for i in hits {
-            out.extend(self.entries[i].credentials.iter());
-        }
+    }
+
+    /// The entries the Docker Hub fallback offers, in index order.
+    pub(crate) fn hub(&self) -> &[usize] {
+        &self.hub
+    }
+
+    /// The credentials of entry `i`, in the order added.
+    pub(crate) fn entry_credentials(&self, i: usize) -> &[Credential] {
+        let e = &self.entries[i];
+        &self.credentials[e.start as usize..e.end as usize]
     }
 
     /// The keys in index order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = &RegistryKey> {
-        self.entries.iter().map(|e| &e.credentials[0].key)
+        self.entries
+            .iter()
+            .map(|e| &self.credentials[e.start as usize].key)
     }
 
     /// Every credential in index order.
     pub(crate) fn credentials(&self) -> impl Iterator<Item = &Credential> {
-        self.entries.iter().flat_map(|e| e.credentials.iter())
+        self.credentials.iter()
     }
 }

@@ -63,7 +63,7 @@ pub use pattern::{
 };
 pub use ring::{
     Credential, CredentialSource, Keyring, KeyringBuilder, KeyringError, KeyringErrorKind,
-    KeyringWarning,
+    KeyringWarning, Matches,
 };
 pub use service_account::{
     PullSecretNotAllowed, check_pull_secret_references, effective_pull_secrets,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::KeyringOptions;
 use super::glob::{go_match_valid, has_meta, is_valid_pattern};
 use super::gourl::{UrlError, parse_after_scheme, split_host_port};
+use crate::Reference;
 
 /// The longest registry key or image string kubepull parses, in bytes: 4 KiB. Longer keys
 /// are skipped with a warning and longer images match no key (the Docker Hub fallback still
@@ -175,6 +176,10 @@ impl Compiled {
             || !path_matches(&self.path, &target.path, segment_paths)
         {
             return false;
+        }
+        if self.glob_labels == 0 && self.label_count <= 128 {
+            // Every label literal: the labels are equal exactly when the names are.
+            return *self.hostname == *target.hostname();
         }
         let labels = self.hostname.split(|&b| b == b'.');
         labels
@@ -373,6 +378,40 @@ impl<'a> Target<'a> {
         })
     }
 
+    /// The target of a parsed reference's name, without going through the URL parser: the
+    /// reference grammar leaves nothing in a name that `url.Parse` would reject, decode or
+    /// cut (no `%`, `@`, `?`, `#`, control byte or bad port), so the host is the domain and
+    /// the path the rest of the name. A reference without a domain takes the parser.
+    pub(crate) fn from_reference(image: &'a Reference, fold_case: bool) -> Option<Target<'a>> {
+        let name = image.name();
+        let domain = image.domain();
+        if domain.is_empty() || name.len() > MAX_PATTERN_LEN {
+            return Target::parse(name, fold_case);
+        }
+        let mut host = Cow::Borrowed(domain.as_bytes());
+        if fold_case && host.iter().any(u8::is_ascii_uppercase) {
+            host.to_mut().make_ascii_lowercase();
+        }
+        // Without a `:` there is no port, and `split_host_port` says so after a reverse scan.
+        let (name_range, port) = if host.contains(&b':') {
+            split_host_port(&host)
+        } else {
+            (0..host.len(), host.len()..host.len())
+        };
+        let label_count = host[name_range.clone()]
+            .iter()
+            .filter(|&&b| b == b'.')
+            .count()
+            + 1;
+        Some(Target {
+            host,
+            name: name_range,
+            port,
+            path: Cow::Borrowed(&name.as_bytes()[domain.len()..]),
+            label_count,
+        })
+    }
+
     pub(crate) fn hostname(&self) -> &[u8] {
         &self.host[self.name.clone()]
     }
@@ -427,6 +466,40 @@ pub fn is_default_registry_match_with(image: &str, options: &KeyringOptions) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut for parsed references agrees with the URL parser on every corpus line.
+    #[test]
+    fn reference_targets_agree_with_url_parser() {
+        let corpus = include_str!("../../tests/data/reference/references.corpus.txt");
+        let extra = [
+            "[::1]:5000/a",
+            "[fd00::1]/a/b",
+            "Foo.Bar:80/x",
+            "localhost/x",
+            "a.b.c/d",
+        ];
+        for line in corpus.lines().chain(extra) {
+            let Ok(r) = Reference::parse(line) else {
+                continue;
+            };
+            for fold in [false, true] {
+                let fast = Target::from_reference(&r, fold);
+                let slow = Target::parse(r.name(), fold);
+                let view = |t: Option<Target<'_>>| {
+                    t.map(|t| {
+                        (
+                            t.host.to_vec(),
+                            t.name,
+                            t.port,
+                            t.path.to_vec(),
+                            t.label_count,
+                        )
+                    })
+                };
+                assert_eq!(view(fast), view(slow), "{line}");
+            }
+        }
+    }
 
     #[test]
     fn suffixes() {

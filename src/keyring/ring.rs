@@ -5,10 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::KeyringOptions;
 use super::gourl::{UrlError, redact_key};
 use super::index::Layer;
 use super::pattern::{RegistryKey, Target};
+use super::{KeyringOptions, is_default_registry_match_with};
 use crate::go::quote_bytes;
 use crate::{Reference, Secret};
 
@@ -452,22 +452,50 @@ impl Keyring {
     /// (`keyring.go` `Lookup`). The image is looked up by its name without tag or digest
     /// (`domain/path`, e.g. `docker.io/library/nginx`), as the kubelet's `repoToPull`.
     ///
-    /// An empty result means the kubelet pulls anonymously.
+    /// An empty result means the kubelet pulls anonymously. [`Keyring::matches`] walks the
+    /// same credentials without collecting them.
     pub fn lookup(&self, image: &Reference) -> Vec<&Credential> {
-        // `name()` is `domain/path` (just `path` in the rare domain-less case).
-        self.lookup_str(image.name())
+        self.matches(image).collect()
     }
 
     /// [`Keyring::lookup`] for an image string used as is (`DockerKeyring.Lookup(image)`):
     /// nothing is normalised, so `nginx` is looked up as `nginx`, not
     /// `docker.io/library/nginx`.
     pub fn lookup_str(&self, image: &str) -> Vec<&Credential> {
+        self.matches_str(image).collect()
+    }
+
+    /// The credentials [`Keyring::lookup`] returns, in the same order, one at a time and
+    /// without allocating: for a pull loop that stops at the first credential that works.
+    ///
+    /// ```
+    /// use kubepull::{Reference, Secret};
+    /// use kubepull::keyring::{CredentialSource, Keyring};
+    ///
+    /// let secret = CredentialSource::secret("default", "regcred", "uid");
+    /// let mut builder = Keyring::builder();
+    /// builder
+    ///     .add(&secret, "quay.io", "ada", Secret::new("old"))
+    ///     .add(&secret, "quay.io/org", "grace", Secret::new("new"));
+    /// let keyring = builder.build()?;
+    ///
+    /// let image = Reference::parse("quay.io/org/app:1.0")?;
+    /// // The most specific key comes first; stop at the first credential the registry takes.
+    /// let works = |c: &kubepull::keyring::Credential| c.password().expose_secret() == "old";
+    /// let used = keyring.matches(&image).find(|c| works(c));
+    /// assert_eq!(used.map(|c| c.username()), Some("ada"));
+    /// assert_eq!(keyring.matches(&image).count(), keyring.lookup(&image).len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn matches<'k, 'i>(&'k self, image: &'i Reference) -> Matches<'k, 'i> {
+        let target = Target::from_reference(image, self.options.case_insensitive_hosts);
+        Matches::new(self, image.name(), target)
+    }
+
+    /// [`Keyring::matches`] for an image string used as is, like [`Keyring::lookup_str`].
+    pub fn matches_str<'k, 'i>(&'k self, image: &'i str) -> Matches<'k, 'i> {
         let target = Target::parse(image, self.options.case_insensitive_hosts);
-        let mut out = Vec::new();
-        for layer in &self.layers {
-            layer.lookup(image, target.as_ref(), &self.options, &mut out);
-        }
-        out
+        Matches::new(self, image, target)
     }
 
     /// What was ignored while building (invalid keys, skipped secrets).
@@ -502,5 +530,154 @@ impl Keyring {
         kind: &CredentialSource,
     ) -> impl Iterator<Item = &'a RegistryKey> + 'a {
         self.layers[kind.layer()].keys()
+    }
+}
+
+/// How many matching keys of one source kind [`Matches`] holds at a time; more are found by
+/// probing the index again for the keys after the last one returned.
+const MATCH_BATCH: usize = 8;
+
+/// The credentials the kubelet would try for an image, in order: what
+/// [`Keyring::matches`] and [`Keyring::matches_str`] return.
+///
+/// It allocates nothing, unless the image's host has to be lowercased for
+/// [`KeyringOptions::case_insensitive_hosts`] or, with [`Keyring::matches_str`], the image
+/// string holds `%`-escapes to decode. The index is probed for one source kind at a time,
+/// and the matching keys are kept in a fixed buffer of eight, sorted into the kubelet's
+/// order; when more keys than that match, the index is probed again for the rest.
+pub struct Matches<'k, 'i> {
+    keyring: &'k Keyring,
+    image: &'i str,
+    target: Option<Target<'i>>,
+    /// The source kind being walked (3 when done).
+    layer: usize,
+    /// Entry indices of the current batch, ascending.
+    batch: [u32; MATCH_BATCH],
+    batch_len: usize,
+    batch_pos: usize,
+    /// More keys matched than the batch holds.
+    more: bool,
+    /// The layer matched no key, so the Docker Hub fallback entries are walked instead.
+    hub: std::slice::Iter<'k, usize>,
+    credentials: std::slice::Iter<'k, Credential>,
+    /// `is_default_registry_match` of the image, computed on first need.
+    default_registry: Option<bool>,
+}
+
+impl<'k, 'i> Matches<'k, 'i> {
+    fn new(keyring: &'k Keyring, image: &'i str, target: Option<Target<'i>>) -> Self {
+        let mut matches = Matches {
+            keyring,
+            image,
+            target,
+            layer: 0,
+            batch: [0; MATCH_BATCH],
+            batch_len: 0,
+            batch_pos: 0,
+            more: false,
+            hub: [].iter(),
+            credentials: [].iter(),
+            default_registry: None,
+        };
+        matches.start_layer();
+        matches
+    }
+
+    /// Probes the current layer for its first batch, or picks the Docker Hub fallback.
+    fn start_layer(&mut self) {
+        self.fill(None);
+        if self.batch_len == 0 {
+            let layer = &self.keyring.layers[self.layer];
+            if !layer.hub().is_empty() && self.default_registry() {
+                self.hub = layer.hub().iter();
+            }
+        }
+    }
+
+    fn default_registry(&mut self) -> bool {
+        let (image, options) = (self.image, &self.keyring.options);
+        *self
+            .default_registry
+            .get_or_insert_with(|| is_default_registry_match_with(image, options))
+    }
+
+    /// Fills the batch with the smallest matching entry indices above `after`.
+    fn fill(&mut self, after: Option<usize>) {
+        let (mut batch, mut len, mut more) = ([0u32; MATCH_BATCH], 0usize, false);
+        if let Some(target) = &self.target {
+            let layer = &self.keyring.layers[self.layer];
+            layer.visit_matches(target, &self.keyring.options, |i| {
+                if after.is_some_and(|a| i <= a) {
+                    return;
+                }
+                // Entry indices fit in u32: a keyring of 4 billion keys does not fit in memory.
+                let i = i as u32;
+                let at = match batch[..len].binary_search(&i) {
+                    Ok(_) => return,
+                    Err(at) => at,
+                };
+                if len == MATCH_BATCH {
+                    more = true;
+                    if at == MATCH_BATCH {
+                        return;
+                    }
+                } else {
+                    len += 1;
+                }
+                batch.copy_within(at..len - 1, at + 1);
+                batch[at] = i;
+            });
+        }
+        (self.batch, self.batch_len, self.batch_pos, self.more) = (batch, len, 0, more);
+    }
+
+    /// The next matching entry of the current layer.
+    fn next_entry(&mut self) -> Option<usize> {
+        if let Some(&i) = self.hub.next() {
+            return Some(i);
+        }
+        if self.batch_pos == self.batch_len && self.more {
+            let last = self.batch[self.batch_len - 1] as usize;
+            self.fill(Some(last));
+        }
+        let i = *self.batch[..self.batch_len].get(self.batch_pos)?;
+        self.batch_pos += 1;
+        Some(i as usize)
+    }
+}
+
+impl<'k> Iterator for Matches<'k, '_> {
+    type Item = &'k Credential;
+
+    fn next(&mut self) -> Option<&'k Credential> {
+        loop {
+            if let Some(credential) = self.credentials.next() {
+                return Some(credential);
+            }
+            if self.layer == self.keyring.layers.len() {
+                return None;
+            }
+            match self.next_entry() {
+                Some(i) => {
+                    self.credentials = self.keyring.layers[self.layer].entry_credentials(i).iter();
+                }
+                None => {
+                    self.layer += 1;
+                    if self.layer < self.keyring.layers.len() {
+                        self.start_layer();
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for Matches<'_, '_> {}
+
+impl fmt::Debug for Matches<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Matches")
+            .field("image", &self.image)
+            .finish_non_exhaustive()
     }
 }
