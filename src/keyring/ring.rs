@@ -336,17 +336,35 @@ impl KeyringBuilder {
         self
     }
 
-    /// Builds the index. Linear in the number of entries (plus one sort of the keys).
+    /// Builds the index. Linear in the number of entries (plus one sort of the keys). The
+    /// builder is left empty, with its options, so calls chain:
+    ///
+    /// ```
+    /// use kubepull::Secret;
+    /// use kubepull::keyring::{CredentialSource, Keyring};
+    ///
+    /// let node = CredentialSource::node("/var/lib/kubelet/config.json");
+    /// let keyring = Keyring::builder()
+    ///     .add(&node, "quay.io", "robot", Secret::new("s3cret"))
+    ///     .build()?;
+    /// assert_eq!(keyring.lookup_str("quay.io/org/app")[0].username(), "robot");
+    /// # Ok::<(), kubepull::keyring::KeyringError>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// A pull secret was recorded as malformed and malformed secrets are not skipped.
-    pub fn build(self) -> Result<Keyring, KeyringError> {
-        if let Some(error) = self.error {
+    pub fn build(&mut self) -> Result<Keyring, KeyringError> {
+        // By `&mut self`, so that `Keyring::builder().add(…).build()` chains; the builder is
+        // left empty (its options kept) for reuse.
+        self.last_source = None;
+        let warnings = std::mem::take(&mut self.warnings);
+        if let Some(error) = self.error.take() {
+            self.layers = Default::default();
             return Err(error);
         }
         let options = self.options;
-        let [secrets, node, providers] = self.layers;
+        let [secrets, node, providers] = std::mem::take(&mut self.layers);
         Ok(Keyring {
             layers: [
                 Layer::build(secrets, &options),
@@ -354,7 +372,7 @@ impl KeyringBuilder {
                 Layer::build(providers, &options),
             ],
             options,
-            warnings: self.warnings,
+            warnings,
         })
     }
 
