@@ -354,7 +354,9 @@ pub fn config_hash<'a>(files: impl IntoIterator<Item = &'a [u8]>) -> String {
     crate::go::sha256_digest(&all)
 }
 
-/// The deepest nesting of YAML flow collections kubepull parses (see [`crate::yaml`]).
+/// The deepest nesting of YAML flow collections kubepull parses: 128, `serde_norway`'s own
+/// recursion limit. Deeper YAML (provider configs, Kubernetes objects) is refused before the
+/// parser runs, whose time grows with the square of the depth.
 pub use crate::yaml::MAX_YAML_DEPTH;
 
 /// Refuses YAML nested deeper than [`MAX_YAML_DEPTH`] before the parser runs.
