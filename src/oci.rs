@@ -47,16 +47,17 @@
 //!   realm may be any URL: another host, and plain `http://` even for an `https://`
 //!   registry, so a registry (or anyone who can answer for it) can have the user name and
 //!   password sent elsewhere, in the clear. This is standard Docker behaviour (containerd and
-//!   the docker CLI do the same). oci-client 0.18 resolves the challenge inside its
-//!   `auth` and exposes neither the realm nor a hook, so kubepull cannot offer the opt-in
-//!   hardening the audit asked for (refuse a plain-HTTP realm for an https registry, or a
-//!   cross-host realm) without doing the token exchange itself; it is not offered. Requests
-//!   other than the token fetch are only authenticated towards the registry's own host
-//!   (oci-client's guard against CVE-2020-15157).
+//!   the docker CLI do the same), and kubepull's default. The opt-in hardening
+//!   [`Puller::with_realm_rules`] refuses a plain-HTTP realm for an https registry, a realm on
+//!   another host, or both ([`RealmRules`]): kubepull then makes the token exchange itself,
+//!   checks the realm before any credential is sent, and hands oci-client only the token.
+//!   Requests other than the token fetch are only authenticated towards the registry's own
+//!   host (oci-client's guard against CVE-2020-15157).
 //! - **Body sizes.** oci-client reads manifests, token answers and error bodies whole; 0.18
-//!   has no size limit to set, so kubepull bounds none of them. Bound the time instead:
-//!   `ClientConfig` has connect and read timeouts, and the caller can wrap a pull in
-//!   `tokio::time::timeout`.
+//!   has no size limit to set. Under [`RealmRules`] the token answer is read by kubepull, up
+//!   to [`MAX_TOKEN_BYTES`]; blobs read by [`PullSession::pull_blob`] stop at
+//!   [`MAX_BLOB_BYTES`]. Bound the rest by time: `ClientConfig` has connect and read
+//!   timeouts, and the caller can wrap a pull in `tokio::time::timeout`.
 //! - **Panics.** oci-client `unwrap`s some values that come from the network (a bearer
 //!   token with a newline); [`Puller::try_each`] turns a panic into that attempt's error.
 //!
@@ -100,6 +101,9 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::Reference;
 use crate::keyring::{Credential, CredentialSource};
+
+mod realm;
+pub use realm::{MAX_TOKEN_BYTES, RealmRefused, RealmRules};
 
 /// The oci-client version kubepull's types convert to, re-exported so callers name the same
 /// `Reference`, `RegistryAuth` and `ClientConfig` types.
@@ -532,12 +536,14 @@ type ConfigFactory = dyn Fn() -> ClientConfig + Send + Sync;
 pub struct Puller {
     config: Arc<ConfigFactory>,
     platform: Option<Arc<dyn PlatformSelector>>,
+    realms: Arc<RealmRules>,
 }
 
 impl fmt::Debug for Puller {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Puller")
             .field("platform", &self.platform.is_some())
+            .field("realms", &self.realms)
             .finish_non_exhaustive()
     }
 }
@@ -548,7 +554,32 @@ impl Puller {
         Puller {
             config: Arc::new(config),
             platform: None,
+            realms: Arc::default(),
         }
+    }
+
+    /// Checks each bearer-token realm against `rules` before any credential is sent there
+    /// (opt-in hardening; the default permits every realm, as Docker does).
+    ///
+    /// With rules set, an attempt with credentials makes the token exchange itself: it asks
+    /// the registry for its challenge without credentials, refuses the attempt (sending
+    /// nothing) when the realm breaks a rule, fetches the token with a cap of
+    /// [`MAX_TOKEN_BYTES`], and gives oci-client only the token. A registry that asks for
+    /// Basic credentials, or none, is left to oci-client as before. Anonymous attempts are
+    /// unchanged.
+    ///
+    /// ```
+    /// use kubepull::oci::{Puller, RealmRules};
+    /// use kubepull::oci::oci_client::client::ClientConfig;
+    ///
+    /// let puller = Puller::new(ClientConfig::default).with_realm_rules(
+    ///     RealmRules::default().refuse_plain_http().refuse_other_hosts().allow_host("auth.docker.io"),
+    /// );
+    /// # let _ = puller;
+    /// ```
+    pub fn with_realm_rules(mut self, rules: RealmRules) -> Puller {
+        self.realms = Arc::new(rules);
+        self
     }
 
     /// Resolves image indexes (manifest lists) with `selector`.
@@ -566,19 +597,34 @@ impl Puller {
     /// no proxy), this reports the problem. With feature `oci-client-no-provider` and no
     /// rustls crypto provider installed, an error says how to install one.
     pub fn client(&self) -> Result<Client, OciDistributionError> {
-        // Without a provider reqwest panics while building the client; say what to do instead.
-        #[cfg(not(feature = "oci-client"))]
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            return Err(OciDistributionError::GenericError(Some(
-                NO_CRYPTO_PROVIDER.to_owned(),
-            )));
-        }
+        crypto_provider_installed()?;
         let mut config = (self.config)();
         if let Some(selector) = &self.platform {
             let selector = Arc::clone(selector);
             config.platform_resolver = Some(Box::new(move |entries| selector.select(entries)));
         }
         Client::try_from(config)
+    }
+
+    /// The auth an attempt gives oci-client: `auth`, or under [`RealmRules`] a bearer token
+    /// fetched from a realm the rules accept (see [`Puller::with_realm_rules`]).
+    async fn attempt_auth(
+        &self,
+        reference: &oci_client::Reference,
+        auth: RegistryAuth,
+    ) -> Result<RegistryAuth, OciDistributionError> {
+        if self.realms.permits_all() || !matches!(auth, RegistryAuth::Basic(..)) {
+            return Ok(auth);
+        }
+        crypto_provider_installed()?;
+        let config = (self.config)();
+        ContainPanic(Box::pin(realm::attempt_auth(
+            &self.realms,
+            &config,
+            reference,
+            auth,
+        )))
+        .await
     }
 
     /// Starts one attempt: a fresh client, then `attempt`'s future, which is not polled yet. A
@@ -697,18 +743,28 @@ impl Puller {
         &self,
         image: &Reference,
         candidates: &[&Credential],
-        mut attempt: F,
+        attempt: F,
     ) -> Result<Pulled<T>, PullError>
     where
         F: FnMut(Client, oci_client::Reference, RegistryAuth) -> Fut,
         Fut: Future<Output = Result<T, OciDistributionError>>,
     {
         let reference = oci_reference(image)?;
+        // Attempts run one at a time; the lock only lets each attempt's future call `attempt`
+        // after its own token exchange.
+        let attempt = std::sync::Mutex::new(attempt);
         // The kubelet's loop is the keyring's; this only supplies one oci-client attempt.
         let outcome = crate::keyring::try_credentials_async(candidates, |credential| {
             let auth = credential.map_or(RegistryAuth::Anonymous, registry_auth);
-            let started = self.start_attempt(&mut attempt, &reference, auth);
-            async move { ContainPanic(Box::pin(started?)).await }
+            let (attempt, reference) = (&attempt, &reference);
+            async move {
+                let auth = self.attempt_auth(reference, auth).await?;
+                let started = {
+                    let mut attempt = attempt.lock().unwrap_or_else(|e| e.into_inner());
+                    self.start_attempt(&mut *attempt, reference, auth)
+                };
+                ContainPanic(Box::pin(started?)).await
+            }
         })
         .await;
         // Attempts are made in candidate order, one each: the k-th failure is candidate k.
@@ -972,6 +1028,17 @@ fn renumber(used: Option<&mut UsedCredential>, failed: &mut [FailedAttempt], off
 /// reqwest and may quote a header value built from a token.
 pub const ATTEMPT_PANICKED: &str =
     "the attempt panicked inside oci-client (a hostile registry or token server can cause this)";
+
+/// Without a crypto provider reqwest panics while building a client; say what to do instead.
+fn crypto_provider_installed() -> Result<(), OciDistributionError> {
+    #[cfg(not(feature = "oci-client"))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        return Err(OciDistributionError::GenericError(Some(
+            NO_CRYPTO_PROVIDER.to_owned(),
+        )));
+    }
+    Ok(())
+}
 
 fn attempt_panicked() -> OciDistributionError {
     OciDistributionError::IoError(std::io::Error::other(ATTEMPT_PANICKED))

@@ -14,7 +14,7 @@ use kubepull::oci::oci_client::Client;
 use kubepull::oci::oci_client::errors::OciDistributionError;
 use kubepull::oci::oci_client::manifest::{IMAGE_LAYER_MEDIA_TYPE, ImageIndexEntry, OciManifest};
 use kubepull::oci::oci_client::secrets::RegistryAuth;
-use kubepull::oci::{ExactPlatform, PullError, PullErrorKind, Puller, UsedCredential};
+use kubepull::oci::{ExactPlatform, PullError, PullErrorKind, Puller, RealmRules, UsedCredential};
 use kubepull::platform::{Matcher, Platform};
 use kubepull::{Reference, Secret};
 use support::{PASSWORD, TestRegistry, USER, http_config, push_auth};
@@ -106,6 +106,19 @@ async fn wrong_then_right_credential_succeeds_and_reports_the_second() {
         &pulled.value.layers[0].data[..],
         b"kubepull test layer-amd64"
     );
+
+    // Realm rules change nothing for a registry that asks for Basic credentials.
+    let strict = RealmRules::default()
+        .refuse_plain_http()
+        .refuse_other_hosts();
+    let hardened = Puller::new(http_config)
+        .with_realm_rules(strict)
+        .fetch_manifest_digest(&image, &candidates)
+        .await
+        .expect("digest under realm rules");
+    assert_eq!(hardened.credential.map(|c| c.index), Some(1));
+    assert_eq!(hardened.value, digest.value);
+    assert_eq!(hardened.failed.len(), 1);
 }
 
 #[tokio::test]

@@ -155,45 +155,9 @@ fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A registry on 127.0.0.1 whose token server answers a bearer token holding `\n`, which
-/// oci-client 0.18 `unwrap`s into a header value. Returns the port; the server thread lives
-/// until the test process ends.
+/// A bearer token holding `\n`, which oci-client 0.18 `unwrap`s into a header value.
 #[cfg(feature = "oci-client-rustls")]
-fn hostile_token_server() -> u16 {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = listener.local_addr().expect("local addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                line.clear();
-            }
-            let response = if request_line.starts_with("GET /token") {
-                let body = r#"{"token":"evil\ninjected: yes"}"#;
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-                     Connection: close\r\n\r\n{body}",
-                    body.len()
-                )
-            } else {
-                format!(
-                    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer \
-                     realm=\"http://127.0.0.1:{port}/token\",service=\"hostile\"\r\n\
-                     Content-Length: 0\r\nConnection: close\r\n\r\n"
-                )
-            };
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    port
-}
+const NEWLINE_TOKEN: &str = r#"{"token":"evil\ninjected: yes"}"#;
 
 #[cfg(feature = "oci-client-rustls")]
 #[test]
@@ -203,7 +167,7 @@ fn finding_2_a_panicking_attempt_fails_only_that_attempt() {
     use kubepull::oci::{ATTEMPT_PANICKED, Puller};
     use kubepull::{Reference, Secret};
 
-    let port = hostile_token_server();
+    let (port, _) = token_registry("http://127.0.0.1:{port}/token", NEWLINE_TOKEN.to_owned());
     let image: Reference = format!("127.0.0.1:{port}/team/app:1.0")
         .parse()
         .expect("reference");
@@ -679,5 +643,206 @@ providers:
     assert!(
         !at_limit.to_string().contains("nested deeper"),
         "{at_limit}"
+    );
+}
+
+/// A registry on 127.0.0.1 that asks for a bearer token from `realm` (`{port}` is replaced by
+/// its port), answers `/token` with `token_body`, and serves the digest of `team/app:1.0` only
+/// with `Authorization: Bearer good`. Returns the port and the `Authorization` header of each
+/// request to `/token` (empty when none was sent).
+#[cfg(feature = "oci-client-rustls")]
+fn token_registry(
+    realm: &str,
+    token_body: String,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local addr").port();
+    let realm = realm.replace("{port}", &port.to_string());
+    let token_requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&token_requests);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let (mut line, mut authorization) = (String::new(), String::new());
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                if let Some(value) = line.strip_prefix("authorization: ") {
+                    authorization = value.trim().to_owned();
+                }
+                line.clear();
+            }
+            let challenge = format!(
+                "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm=\"{realm}\",\
+                 service=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let response = if request_line.starts_with("GET /token") {
+                seen.lock().expect("lock").push(authorization);
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{token_body}",
+                    token_body.len()
+                )
+            } else if request_line.contains("/manifests/") && authorization == "Bearer good" {
+                "HTTP/1.1 200 OK\r\nDocker-Content-Digest: sha256:\
+                 0000000000000000000000000000000000000000000000000000000000000000\r\n\
+                 Content-Type: application/vnd.oci.image.manifest.v1+json\r\n\
+                 Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_owned()
+            } else {
+                challenge
+            };
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (port, token_requests)
+}
+
+/// Pulls the digest of `127.0.0.1:PORT/team/app:1.0` with one credential (alice, the
+/// password) under `rules`: the result, or every attempt's message.
+#[cfg(feature = "oci-client-rustls")]
+fn digest_with_rules(port: u16, rules: kubepull::oci::RealmRules) -> Result<String, Vec<String>> {
+    use kubepull::keyring::CredentialSource;
+    use kubepull::oci::Puller;
+    use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol};
+    use kubepull::{Reference, Secret};
+
+    let image: Reference = format!("127.0.0.1:{port}/team/app:1.0")
+        .parse()
+        .expect("reference");
+    let mut builder = Keyring::builder();
+    let source = CredentialSource::secret("ns", "a", "uid-a");
+    let registry = format!("127.0.0.1:{port}");
+    builder.add(&source, &registry, "alice", Secret::new(PASSWORD));
+    let keyring = builder.build().expect("keyring");
+    let puller = Puller::new(|| ClientConfig {
+        protocol: ClientProtocol::Http,
+        ..ClientConfig::default()
+    })
+    .with_realm_rules(rules);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    match runtime.block_on(puller.fetch_manifest_digest(&image, &keyring.lookup(&image))) {
+        Ok(pulled) => {
+            assert_eq!(pulled.credential.expect("a credential worked").index, 0);
+            Ok(pulled.value)
+        }
+        Err(error) => {
+            assert_no_password("pull error", &error.to_string());
+            Err(error
+                .attempts()
+                .iter()
+                .map(|a| a.message().to_owned())
+                .collect())
+        }
+    }
+}
+
+#[cfg(feature = "oci-client-rustls")]
+const GOOD_TOKEN: &str = r#"{"token":"good"}"#;
+
+#[cfg(feature = "oci-client-rustls")]
+const ZERO_DIGEST: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Alice's Basic credentials, as a token server receives them.
+#[cfg(feature = "oci-client-rustls")]
+fn alice_basic() -> String {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("alice:{PASSWORD}"));
+    format!("Basic {encoded}")
+}
+
+#[cfg(feature = "oci-client-rustls")]
+#[test]
+fn finding_10_by_default_credentials_go_to_any_realm_as_docker_sends_them() {
+    use kubepull::oci::RealmRules;
+    // `localhost` is another host than `127.0.0.1`, though it reaches the same server.
+    let (port, tokens) = token_registry("http://localhost:{port}/token", GOOD_TOKEN.to_owned());
+    assert_eq!(
+        digest_with_rules(port, RealmRules::default()),
+        Ok(ZERO_DIGEST.to_owned())
+    );
+    assert_eq!(*tokens.lock().expect("lock"), [alice_basic()]);
+}
+
+#[cfg(feature = "oci-client-rustls")]
+#[test]
+fn finding_10_refused_realms_receive_nothing() {
+    use kubepull::oci::RealmRules;
+    let (port, tokens) = token_registry("http://localhost:{port}/token", GOOD_TOKEN.to_owned());
+    let refused = digest_with_rules(port, RealmRules::default().refuse_other_hosts());
+    assert_eq!(
+        refused,
+        Err(vec![format!(
+            "Authentication failure: refusing to send credentials for registry \
+             127.0.0.1:{port} to token realm http://localhost:{port}/token on another host"
+        )])
+    );
+    assert!(
+        tokens.lock().expect("lock").is_empty(),
+        "a credential was sent"
+    );
+
+    // An allowed host is accepted; the exchange then runs in kubepull.
+    let allowed = RealmRules::default()
+        .refuse_other_hosts()
+        .allow_host(format!("localhost:{port}"));
+    assert_eq!(digest_with_rules(port, allowed), Ok(ZERO_DIGEST.to_owned()));
+    assert_eq!(*tokens.lock().expect("lock"), [alice_basic()]);
+}
+
+#[cfg(feature = "oci-client-rustls")]
+#[test]
+fn finding_10_the_hardened_exchange_pulls_from_an_accepted_realm() {
+    use kubepull::oci::RealmRules;
+    let strict = || {
+        RealmRules::default()
+            .refuse_plain_http()
+            .refuse_other_hosts()
+    };
+    let (port, tokens) = token_registry("http://127.0.0.1:{port}/token", GOOD_TOKEN.to_owned());
+    assert_eq!(
+        digest_with_rules(port, strict()),
+        Ok(ZERO_DIGEST.to_owned())
+    );
+    assert_eq!(*tokens.lock().expect("lock"), [alice_basic()]);
+
+    // `access_token` is Docker's other field name.
+    let (port, _) = token_registry(
+        "http://127.0.0.1:{port}/token",
+        r#"{"access_token":"good"}"#.to_owned(),
+    );
+    assert_eq!(
+        digest_with_rules(port, strict()),
+        Ok(ZERO_DIGEST.to_owned())
+    );
+}
+
+#[cfg(feature = "oci-client-rustls")]
+#[test]
+fn finding_10_token_answers_are_bounded_and_checked() {
+    use kubepull::oci::{MAX_TOKEN_BYTES, RealmRules};
+    let strict = || RealmRules::default().refuse_other_hosts();
+    let huge = format!(r#"{{"token":"{}"}}"#, "a".repeat(MAX_TOKEN_BYTES));
+    let (port, _) = token_registry("http://127.0.0.1:{port}/token", huge);
+    assert_eq!(
+        digest_with_rules(port, strict()),
+        Err(vec![format!(
+            "Authentication failure: the token server's answer is larger than {MAX_TOKEN_BYTES} bytes"
+        )])
+    );
+    // A token that is no header value is an error of the attempt, not a panic.
+    let (port, _) = token_registry("http://127.0.0.1:{port}/token", NEWLINE_TOKEN.to_owned());
+    let messages = digest_with_rules(port, strict()).expect_err("the token is unusable");
+    assert_eq!(messages.len(), 1);
+    assert!(
+        messages[0].contains("not a valid header value"),
+        "{messages:?}"
     );
 }

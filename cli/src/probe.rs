@@ -14,7 +14,7 @@ use kubepull::keyring::Credential;
 use kubepull::oci::oci_client::client::{ClientConfig, ClientProtocol};
 use kubepull::oci::oci_client::errors::{OciDistributionError, OciErrorCode};
 use kubepull::oci::oci_client::manifest::OciManifest;
-use kubepull::oci::{FailedAttempt, PlatformSelector, PullError, Puller};
+use kubepull::oci::{FailedAttempt, PlatformSelector, PullError, Puller, RealmRules};
 use kubepull::platform::{Matcher, Platform};
 use kubepull::provider::GoDuration;
 use serde::Serialize;
@@ -43,6 +43,11 @@ pub struct ProbeArgs {
     /// The node's platform, a containerd specifier (linux/arm64, linux/arm/v7, windows/amd64).
     #[arg(long, value_name = "SPEC", default_value = "linux/amd64")]
     pub platform: String,
+    /// Refuse to send credentials to a bearer-token realm over plain HTTP (for an https
+    /// registry) or on another host than the registry (Docker Hub's auth.docker.io is
+    /// allowed). The kubelet's runtime, like Docker, sends them to any realm.
+    #[arg(long)]
+    pub strict_token_realms: bool,
 }
 
 fn parse_timeout(text: &str) -> Result<Duration, String> {
@@ -145,6 +150,7 @@ pub struct ProbeOptions {
     insecure: Vec<String>,
     timeout: Duration,
     platform: Platform,
+    realms: RealmRules,
 }
 
 impl ProbeOptions {
@@ -158,6 +164,14 @@ impl ProbeOptions {
             insecure: args.insecure_registries.clone(),
             timeout: args.timeout,
             platform: args.node_platform()?,
+            realms: if args.strict_token_realms {
+                RealmRules::default()
+                    .refuse_plain_http()
+                    .refuse_other_hosts()
+                    .allow_host("auth.docker.io")
+            } else {
+                RealmRules::default()
+            },
         })
     }
 
@@ -204,7 +218,8 @@ pub async fn probe(image: &Reference, candidates: &[&Credential], options: &Prob
         connect_timeout: Some(timeout),
         read_timeout: Some(timeout),
         ..ClientConfig::default()
-    });
+    })
+    .with_realm_rules(options.realms.clone());
     let matcher = Matcher::only(&options.platform);
     let wanted = options.platform.to_string();
     let outcome = puller
@@ -389,6 +404,7 @@ mod tests {
             insecure: insecure.iter().map(|s| (*s).to_owned()).collect(),
             timeout: Duration::from_secs(1),
             platform: Platform::new("linux", "amd64"),
+            realms: RealmRules::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! whose `matchImages` match the image, as the kubelet does, and show the credentials in
 //! kubelet order (passwords never shown).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -58,7 +58,7 @@ pub fn run(args: &ProviderArgs) -> Result<ExitCode, InputError> {
     let bin_dir = args
         .bin_dir
         .clone()
-        .unwrap_or_else(|| match Path::new(&args.config).parent() {
+        .unwrap_or_else(|| match std::path::Path::new(&args.config).parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => ".".into(),
         });

@@ -123,6 +123,21 @@ fn wrong_then_right_secret_reports_both_attempts_and_succeeds() {
         "{}",
         text.stdout
     );
+
+    // Realm rules change nothing for a registry that asks for Basic credentials.
+    let strict = f.probe(
+        &image,
+        &[
+            "--secret",
+            &wrong,
+            "--secret",
+            &right,
+            "--strict-token-realms",
+            "--json",
+        ],
+    );
+    assert_eq!(strict.code, 0, "{}", strict.stderr);
+    assert_eq!(results(&strict.json()["probe"]), ["unauthorized", "ok"]);
 }
 
 #[test]
