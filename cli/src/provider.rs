@@ -55,13 +55,13 @@ pub fn run(args: &ProviderArgs) -> Result<ExitCode, InputError> {
         .map_err(|e| InputError(e.to_string()))?
         .name()
         .to_owned();
-    let bin_dir = args
-        .bin_dir
-        .clone()
-        .unwrap_or_else(|| match std::path::Path::new(&args.config).parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => ".".into(),
-        });
+    let bin_dir =
+        args.bin_dir
+            .clone()
+            .unwrap_or_else(|| match std::path::Path::new(&args.config).parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => ".".into(),
+            });
     let providers = CredentialProviders::new(config, bin_dir).map_err(|e| {
         InputError(format!(
             "failed to validate credential provider config: {e}"
