@@ -551,7 +551,7 @@ pub fn admit_always_pull_images(
     request: &AdmissionRequest<'_>,
     object: &mut corev1::Pod,
     old: Option<&corev1::Pod>,
-) -> Result<bool, policy::Error> {
+) -> Result<bool, policy::PolicyError> {
     let mut model = pod(object);
     let old = old.map(pod);
     let changed = AlwaysPullImages.admit(request, Some(&mut model), old.as_ref())?;
@@ -568,13 +568,13 @@ pub fn admit_always_pull_images(
 ///
 /// # Errors
 ///
-/// [`policy::ErrorKind::Forbidden`] listing every container and image volume whose policy
+/// [`policy::PolicyErrorKind::Forbidden`] listing every container and image volume whose policy
 /// is not `Always`, with the plugin's text (see [`AlwaysPullImages::validate`]).
 pub fn validate_always_pull_images(
     request: &AdmissionRequest<'_>,
     object: &corev1::Pod,
     old: Option<&corev1::Pod>,
-) -> Result<(), policy::Error> {
+) -> Result<(), policy::PolicyError> {
     let old = old.map(pod);
     AlwaysPullImages.validate(request, Some(&pod(object)), old.as_ref())
 }

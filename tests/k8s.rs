@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{LocalObjectReference, Pod, PodSpec, Secret, Ser
 use kubepull::config::{AuthEntry, DockerConfig, KubeSecret};
 use kubepull::k8s::{self, ImageSource};
 use kubepull::keyring::{Keyring, KeyringOptions, KeyringWarning};
-use kubepull::policy::{self, AdmissionRequest, ErrorKind, Operation, PullPolicy};
+use kubepull::policy::{self, AdmissionRequest, Operation, PolicyErrorKind, PullPolicy};
 use serde_json::{Value, json};
 
 const DIGEST: &str = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -472,7 +472,7 @@ fn invalid_pull_policy_has_the_api_server_text() {
     let first = k8s::pod_images(&object).next().unwrap();
     assert_eq!(
         first.pull_policy.unwrap_err().kind(),
-        ErrorKind::UnsupportedValue
+        PolicyErrorKind::UnsupportedValue
     );
 }
 
@@ -743,7 +743,7 @@ fn always_pull_images_on_a_real_pod() {
     let before = object.clone();
 
     let error = k8s::validate_always_pull_images(&request, &object, None).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Forbidden);
+    assert_eq!(error.kind(), PolicyErrorKind::Forbidden);
     let unsupported = |path: &str, value: &str| {
         format!(
             r#"pods "web" is forbidden: {path}: Unsupported value: "{value}": supported values: "Always""#

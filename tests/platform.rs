@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use kubepull::Reference;
 use kubepull::platform::{
-    self, Annotation, Descriptor, ErrorKind, ImageIndex, MAX_INDEX_BYTES, Matcher, Platform,
-    PlatformObject,
+    self, Annotation, Descriptor, ImageIndex, MAX_INDEX_BYTES, Matcher, Platform,
+    PlatformErrorKind, PlatformObject,
 };
 use serde_json::Value;
 
@@ -58,18 +58,18 @@ fn spec(text: &str) -> Platform {
     text.parse().unwrap_or_else(|e| panic!("{text}: {e}"))
 }
 
-fn error_kind(name: &str) -> ErrorKind {
+fn error_kind(name: &str) -> PlatformErrorKind {
     match name {
-        "Wildcard" => ErrorKind::Wildcard,
-        "InvalidOsComponent" => ErrorKind::InvalidOsComponent,
-        "InvalidComponent" => ErrorKind::InvalidComponent,
-        "InvalidOsOption" => ErrorKind::InvalidOsOption,
-        "UnknownOsOrArchitecture" => ErrorKind::UnknownOsOrArchitecture,
-        "TooManyComponents" => ErrorKind::TooManyComponents,
-        "InvalidJson" => ErrorKind::InvalidJson,
-        "ExpectedIndex" => ErrorKind::ExpectedIndex,
-        "WrongMediaType" => ErrorKind::WrongMediaType,
-        "UnsupportedSchemaVersion" => ErrorKind::UnsupportedSchemaVersion,
+        "Wildcard" => PlatformErrorKind::Wildcard,
+        "InvalidOsComponent" => PlatformErrorKind::InvalidOsComponent,
+        "InvalidComponent" => PlatformErrorKind::InvalidComponent,
+        "InvalidOsOption" => PlatformErrorKind::InvalidOsOption,
+        "UnknownOsOrArchitecture" => PlatformErrorKind::UnknownOsOrArchitecture,
+        "TooManyComponents" => PlatformErrorKind::TooManyComponents,
+        "InvalidJson" => PlatformErrorKind::InvalidJson,
+        "ExpectedIndex" => PlatformErrorKind::ExpectedIndex,
+        "WrongMediaType" => PlatformErrorKind::WrongMediaType,
+        "UnsupportedSchemaVersion" => PlatformErrorKind::UnsupportedSchemaVersion,
         other => panic!("unknown kind {other}"),
     }
 }
@@ -121,7 +121,7 @@ fn assert_parses(row: &Value) {
     if input.contains('/') {
         assert_eq!(input.parse::<Platform>().unwrap(), parsed, "{input}");
     } else if let Err(e) = input.parse::<Platform>() {
-        assert_eq!(e.kind(), ErrorKind::NeedsHost, "{input}");
+        assert_eq!(e.kind(), PlatformErrorKind::NeedsHost, "{input}");
     }
 }
 
@@ -186,7 +186,7 @@ fn assert_selects(row: &Value) {
         Ok(d) => assert_eq!(Some(&d.digest), got.as_ref()),
         Err(e) => {
             assert!(got.is_none());
-            assert_eq!(e.kind(), ErrorKind::NoMatch);
+            assert_eq!(e.kind(), PlatformErrorKind::NoMatch);
             assert_eq!(
                 e.to_string(),
                 "no match for platform in manifest: not found"
@@ -233,7 +233,7 @@ fn assert_annotates(row: &Value) {
         Some(expected) => {
             let err = annotation.apply(before.as_ref()).expect_err(expected);
             assert_eq!(err.to_string(), expected);
-            assert_eq!(err.kind(), ErrorKind::UnsupportedOsArch);
+            assert_eq!(err.kind(), PlatformErrorKind::UnsupportedOsArch);
             assert!(descriptor.annotate(&annotation).is_err());
             assert_eq!(
                 descriptor.platform, before,
@@ -287,7 +287,7 @@ fn assert_legacy(row: &Value) {
             Some(expected) => {
                 let err = platform::arch_suffixed(&image, s(row, "arch")).expect_err(expected);
                 assert_eq!(err.to_string(), expected);
-                assert_eq!(err.kind(), ErrorKind::LegacyName);
+                assert_eq!(err.kind(), PlatformErrorKind::LegacyName);
             }
             None => {
                 let suffixed = platform::arch_suffixed(&image, s(row, "arch")).unwrap();
@@ -587,7 +587,7 @@ fn oci_extras_survive_a_round_trip() {
 fn oversized_and_hostile_bodies_fail_cleanly() {
     let big = vec![b' '; MAX_INDEX_BYTES + 1];
     let err = ImageIndex::parse(&big).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::TooLarge);
+    assert_eq!(err.kind(), PlatformErrorKind::TooLarge);
     assert_eq!(
         err.to_string(),
         format!(
@@ -598,19 +598,19 @@ fn oversized_and_hostile_bodies_fail_cleanly() {
     let deep = "[".repeat(100_000);
     assert_eq!(
         ImageIndex::parse(deep.as_bytes()).unwrap_err().kind(),
-        ErrorKind::InvalidJson
+        PlatformErrorKind::InvalidJson
     );
     assert_eq!(
         ImageIndex::parse(b"{\"schemaVersion\":2,\"mediaType\":\"\xff\"}")
             .unwrap_err()
             .kind(),
-        ErrorKind::InvalidJson
+        PlatformErrorKind::InvalidJson
     );
     assert_eq!(
         ImageIndex::parse(b"{\"schemaVersion\":2,\"manif")
             .unwrap_err()
             .kind(),
-        ErrorKind::InvalidJson
+        PlatformErrorKind::InvalidJson
     );
 }
 
@@ -778,12 +778,12 @@ mod push_and_create {
         let cases = [
             (
                 member("example.com/alpine:3.0", None, DIGEST),
-                ErrorKind::MissingOsOrArchitecture,
+                PlatformErrorKind::MissingOsOrArchitecture,
                 "manifest example.com/alpine:3.0 must have an OS and Architecture to be pushed to a registry",
             ),
             (
                 member("alpine:3.0", Some(Platform::new("linux", "amd64")), DIGEST),
-                ErrorKind::DifferentRegistry,
+                PlatformErrorKind::DifferentRegistry,
                 "cannot use source images from a different registry than the target image: docker.io != example.com",
             ),
             (
@@ -792,7 +792,7 @@ mod push_and_create {
                     Some(Platform::new("linux", "amd64")),
                     "sha256:abc",
                 ),
-                ErrorKind::InvalidDigest,
+                PlatformErrorKind::InvalidDigest,
                 r#"digest parse of image "example.com/alpine:3.0" failed: invalid checksum digest length"#,
             ),
         ];
@@ -854,12 +854,12 @@ mod push_and_create {
         );
         assert_eq!(
             Platform::from_image_config(b"[1]").unwrap_err().kind(),
-            ErrorKind::InvalidJson
+            PlatformErrorKind::InvalidJson
         );
         let big = vec![b' '; platform::MAX_CONFIG_BYTES + 1];
         assert_eq!(
             Platform::from_image_config(&big).unwrap_err().kind(),
-            ErrorKind::TooLarge
+            PlatformErrorKind::TooLarge
         );
     }
 }

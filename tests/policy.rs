@@ -7,9 +7,9 @@ use common::{rows, s};
 use std::time::Duration;
 
 use kubepull::policy::{
-    Action, AdmissionRequest, AlwaysPullImages, Container, DefaultedPullPolicy, ErrorKind,
-    ImageName, ImageVolumeSource, ObjectMeta, Operation, Pod, PodSpec, Presence, PullBackoff,
-    PullErrorKind, PullPolicy, Verification, Volume, apply_default_image_tag, decide,
+    Action, AdmissionRequest, AlwaysPullImages, Container, DefaultedPullPolicy, ImageErrorKind,
+    ImageName, ImageVolumeSource, ObjectMeta, Operation, Pod, PodSpec, PolicyErrorKind, Presence,
+    PullBackoff, PullPolicy, Verification, Volume, apply_default_image_tag, decide,
     default_pull_policy, pull_failed, pulled_event,
 };
 use serde_json::Value;
@@ -30,7 +30,7 @@ fn assert_image_name(row: &Value) {
             assert_eq!(name.digest(), s(row, "digest"), "row {}", row["row"]);
         }
         Err(e) => {
-            assert_eq!(e.kind(), ErrorKind::InvalidImageName);
+            assert_eq!(e.kind(), PolicyErrorKind::InvalidImageName);
             assert_eq!(e.to_string(), s(row, "error"), "row {}", row["row"]);
         }
     }
@@ -119,13 +119,13 @@ fn pull_policy_text() {
         assert_eq!(policy.to_string().parse::<PullPolicy>().unwrap(), policy);
     }
     let err = "always".parse::<PullPolicy>().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::UnsupportedValue);
+    assert_eq!(err.kind(), PolicyErrorKind::UnsupportedValue);
     assert_eq!(
         err.to_string(),
         r#"Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never""#
     );
     let err = PullPolicy::parse_field("", "spec.containers[0].imagePullPolicy").unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::RequiredValue);
+    assert_eq!(err.kind(), PolicyErrorKind::RequiredValue);
     assert_eq!(
         err.to_string(),
         "spec.containers[0].imagePullPolicy: Required value"
@@ -242,7 +242,7 @@ fn never_pull_hides_presence() {
     assert_eq!(absent, hidden);
     assert_eq!(
         absent.error().unwrap().kind(),
-        PullErrorKind::ErrImageNeverPull
+        ImageErrorKind::ErrImageNeverPull
     );
 }
 
@@ -277,25 +277,25 @@ fn pull_failure_classification() {
     let cases = [
         (
             "RegistryUnavailable",
-            PullErrorKind::RegistryUnavailable,
+            ImageErrorKind::RegistryUnavailable,
             "image pull failed for x because the registry is unavailable",
         ),
         (
             "RegistryUnavailable: timeout",
-            PullErrorKind::RegistryUnavailable,
+            ImageErrorKind::RegistryUnavailable,
             "image pull failed for x because the registry is unavailable: timeout",
         ),
         (
             "SignatureValidationFailed: bad sig",
-            PullErrorKind::SignatureValidationFailed,
+            ImageErrorKind::SignatureValidationFailed,
             "image pull failed for x because the signature validation failed: bad sig",
         ),
         (
             "rpc error: code = NotFound desc = manifest unknown",
-            PullErrorKind::ErrImagePull,
+            ImageErrorKind::ErrImagePull,
             "rpc error: code = NotFound desc = manifest unknown",
         ),
-        ("", PullErrorKind::ErrImagePull, ""),
+        ("", ImageErrorKind::ErrImagePull, ""),
     ];
     for (cri, kind, message) in cases {
         let (error, event) = pull_failed("x", cri);
@@ -361,7 +361,7 @@ fn backoff_messages() {
     assert!(b.check(&key, "nginx:1", t).is_none());
     b.record_failure(&key, "rpc error: not found", t);
     let (error, event) = b.check(&key, "nginx:1", t).unwrap();
-    assert_eq!(error.kind(), PullErrorKind::ImagePullBackOff);
+    assert_eq!(error.kind(), ImageErrorKind::ImagePullBackOff);
     assert_eq!(error.kind().as_str(), "ImagePullBackOff");
     assert_eq!(event.reason, "BackOff");
     assert_eq!(event.event_type.as_str(), "Normal");
@@ -489,8 +489,8 @@ fn assert_admission(row: &Value) {
         Err(e) => {
             assert_eq!(e.to_string(), s(expect, "error"), "{ctx}");
             let kind = match s(expect, "error_kind") {
-                "Forbidden" => ErrorKind::Forbidden,
-                "BadRequest" => ErrorKind::BadRequest,
+                "Forbidden" => PolicyErrorKind::Forbidden,
+                "BadRequest" => PolicyErrorKind::BadRequest,
                 other => panic!("{other}"),
             };
             assert_eq!(e.kind(), kind, "{ctx}");

@@ -3,7 +3,7 @@
 //! the Go libraries produced).
 
 use kubepull::Reference;
-use kubepull::reference::{AnyReference, ErrorKind, ParseOptions, ReferenceView};
+use kubepull::reference::{AnyReference, ParseErrorKind, ParseOptions, ReferenceView};
 use serde_json::Value;
 
 const CURRENT: [&str; 2] = [
@@ -336,7 +336,7 @@ fn with_tag_and_digest_follow_go() {
     let busybox = Reference::parse("busybox:1").unwrap();
     assert_eq!(
         busybox.with_tag("-foo").unwrap_err().kind(),
-        ErrorKind::TagInvalidFormat
+        ParseErrorKind::TagInvalidFormat
     );
     assert_eq!(
         busybox.with_tag("-foo").unwrap_err().to_string(),
@@ -458,11 +458,11 @@ fn hostile_inputs_get_errors_not_panics() {
     let long = "a".repeat(kubepull::reference::MAX_INPUT_LEN + 1);
     assert_eq!(
         Reference::parse(&long).unwrap_err().kind(),
-        ErrorKind::TooLong
+        ParseErrorKind::TooLong
     );
     assert_eq!(
         Reference::parse_unnormalized(&long).unwrap_err().kind(),
-        ErrorKind::TooLong
+        ParseErrorKind::TooLong
     );
     let inputs = [
         "\u{0}",

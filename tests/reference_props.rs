@@ -6,7 +6,7 @@
 mod oracle;
 
 use kubepull::Reference;
-use kubepull::reference::{ErrorKind, MAX_INPUT_LEN, ParseOptions};
+use kubepull::reference::{MAX_INPUT_LEN, ParseErrorKind, ParseOptions};
 use oracle::{Rng, checks, compare};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -248,7 +248,7 @@ proptest! {
                 Reference::parse_with(&huge, ParseOptions::LEGACY),
                 Reference::parse_unnormalized(&huge),
             ] {
-                prop_assert_eq!(result.unwrap_err().kind(), ErrorKind::TooLong);
+                prop_assert_eq!(result.unwrap_err().kind(), ParseErrorKind::TooLong);
             }
         }
     }

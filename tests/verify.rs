@@ -2,10 +2,10 @@
 
 use kubepull::Secret;
 use kubepull::verify::{
-    Allowlist, AllowlistPattern, AuthConfig, CredentialPolicy, ErrorKind, ImagePullCredentials,
+    Allowlist, AllowlistPattern, AuthConfig, CredentialPolicy, ImagePullCredentials,
     ImagePullIntent, ImagePullSecret, ImagePullServiceAccount, ImagePulledRecord, PodCredentials,
-    PulledRecordState, VerificationPolicy, VerifyOptions, credential_hash, is_record_file_name,
-    must_attempt_image_pull, record_file_name,
+    PulledRecordState, VerificationPolicy, VerifyErrorKind, VerifyOptions, credential_hash,
+    is_record_file_name, must_attempt_image_pull, record_file_name,
 };
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ fn verification_policy_text() {
     );
     for bad in ["neververify", "", " NeverVerify"] {
         let err = bad.parse::<VerificationPolicy>().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::UnknownPolicy);
+        assert_eq!(err.kind(), VerifyErrorKind::UnknownPolicy);
         assert_eq!(
             err.to_string(),
             format!("unknown image pull credential verification policy: {bad}")
@@ -62,7 +62,11 @@ fn assert_allowlist_row(row: &Value) {
     if let Some(pattern) = row.get("pattern") {
         let pattern = pattern.as_str().unwrap();
         let err = pattern.parse::<AllowlistPattern>().unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidAllowlistPattern, "{ctx}");
+        assert_eq!(
+            err.kind(),
+            VerifyErrorKind::InvalidAllowlistPattern,
+            "{ctx}"
+        );
         assert_eq!(err.to_string(), s(row, "error"), "{ctx}");
         // The same error surfaces from the whole list and from the policy constructor.
         let list = ["test.io/ok", pattern];
@@ -113,7 +117,11 @@ fn upstream_never_verify_allowlisted_table() {
         );
         if row["wantErr"].as_bool().unwrap() {
             let err = policy.unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidAllowlistPattern, "{ctx}");
+            assert_eq!(
+                err.kind(),
+                VerifyErrorKind::InvalidAllowlistPattern,
+                "{ctx}"
+            );
             continue;
         }
         let policy = policy.unwrap_or_else(|e| panic!("{ctx}: {e}"));
@@ -147,7 +155,7 @@ fn upstream_trim_image_tag_digest_table() {
         let got = trim_tag_and_digest(s(&row, "image"));
         if row["wantErr"].as_bool() == Some(true) {
             let err = got.unwrap_err();
-            assert_eq!(err.kind(), ErrorKind::InvalidImageName, "{ctx}");
+            assert_eq!(err.kind(), VerifyErrorKind::InvalidImageName, "{ctx}");
         } else {
             assert_eq!(got.unwrap(), s(&row, "want"), "{ctx}");
         }
@@ -362,7 +370,7 @@ fn records_decode_strictly() {
         let err = ImagePulledRecord::from_json(bytes).unwrap_err();
         assert_eq!(
             err.kind(),
-            ErrorKind::InvalidRecord,
+            VerifyErrorKind::InvalidRecord,
             "{}",
             String::from_utf8_lossy(bytes)
         );
@@ -370,7 +378,7 @@ fn records_decode_strictly() {
     let huge = vec![b' '; kubepull::verify::MAX_RECORD_BYTES + 1];
     assert_eq!(
         ImagePulledRecord::from_json(&huge).unwrap_err().kind(),
-        ErrorKind::RecordTooLarge
+        VerifyErrorKind::RecordTooLarge
     );
 }
 
@@ -810,7 +818,7 @@ fn record_image_pulled_creates_merges_and_rejects() {
         );
     }
     let err = record_image_pulled(None, "bad image", "ref", Some(&creds), "t").unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidImageName);
+    assert_eq!(err.kind(), VerifyErrorKind::InvalidImageName);
     assert_eq!(
         err.to_string(),
         r#"invalid image name "bad image": couldn't parse image name "bad image": invalid reference format"#
@@ -1055,5 +1063,5 @@ fn prune_unknown_records_by_time_and_use() {
         ["null-time", "just-before", "earlier-other-zone", "leap-day"]
     );
     let err = prune_unknown_records(&records, &[], "yesterday").unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidRecord);
+    assert_eq!(err.kind(), VerifyErrorKind::InvalidRecord);
 }

@@ -11,8 +11,7 @@ use kubepull::policy::{
 };
 use kubepull::verify::{
     CredentialPolicy, ImagePullIntent, ImagePullSecret, ImagePulledRecord, PodCredentials,
-    PulledRecordState, VerificationPolicy, VerifyOptions, lookup_pulled_record,
-    must_attempt_image_pull, prune_unknown_records,
+    PulledRecordState, VerificationPolicy, VerifyOptions, must_attempt_image_pull,
 };
 use libfuzzer_sys::fuzz_target;
 

@@ -1,7 +1,7 @@
 //! `docker manifest annotate`: overwrite a member's platform fields, then validate the os/arch
 //! pair against docker/cli's fixed allow-list.
 
-use super::error::{Error, ErrorKind};
+use super::error::{PlatformError, PlatformErrorKind};
 use super::index::Descriptor;
 use super::spec::Platform;
 
@@ -67,7 +67,7 @@ pub fn is_valid_os_arch(os: &str, architecture: &str) -> bool {
 ///     bad.apply(None).unwrap_err().to_string(),
 ///     "manifest entry for image has unsupported os/arch combination: freebsd/fake"
 /// );
-/// # Ok::<(), kubepull::platform::Error>(())
+/// # Ok::<(), kubepull::platform::PlatformError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Annotation {
@@ -88,11 +88,11 @@ impl Annotation {
     /// result as docker/cli does.
     ///
     /// # Errors
-    /// [`ErrorKind::UnsupportedOsArch`] when the resulting os/arch pair is not in
+    /// [`PlatformErrorKind::UnsupportedOsArch`] when the resulting os/arch pair is not in
     /// [`VALID_OS_ARCHES`]: `manifest entry for image has unsupported os/arch combination:
     /// <os>/<arch>`, where, as in docker/cli, `<os>` and `<arch>` are the **flag** values (so
     /// possibly empty), not the resulting ones.
-    pub fn apply(&self, platform: Option<&Platform>) -> Result<Platform, Error> {
+    pub fn apply(&self, platform: Option<&Platform>) -> Result<Platform, PlatformError> {
         let mut p = platform.cloned().unwrap_or_default();
         if !self.os.is_empty() {
             p.os.clone_from(&self.os);
@@ -112,8 +112,8 @@ impl Annotation {
             p.os_version.clone_from(&self.os_version);
         }
         if !is_valid_os_arch(&p.os, &p.architecture) {
-            return Err(Error::new(
-                ErrorKind::UnsupportedOsArch,
+            return Err(PlatformError::new(
+                PlatformErrorKind::UnsupportedOsArch,
                 format!(
                     "manifest entry for image has unsupported os/arch combination: {}/{}",
                     self.os, self.architecture
@@ -129,7 +129,7 @@ impl Descriptor {
     ///
     /// # Errors
     /// As [`Annotation::apply`].
-    pub fn annotate(&mut self, annotation: &Annotation) -> Result<(), Error> {
+    pub fn annotate(&mut self, annotation: &Annotation) -> Result<(), PlatformError> {
         self.platform = Some(annotation.apply(self.platform.as_ref())?);
         Ok(())
     }

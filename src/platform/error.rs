@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-/// What went wrong; match on it, read the exact text from [`Error`]'s `Display`.
+/// What went wrong; match on it, read the exact text from [`PlatformError`]'s `Display`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum PlatformErrorKind {
     /// The specifier contains `*` (containerd: `wildcards not yet supported`).
     Wildcard,
     /// The first component is not `<os>[(<os.version>[+<feature>]*)]`.
@@ -47,14 +47,14 @@ pub enum ErrorKind {
 /// An error from the platform module. `Display` is the exact upstream text where upstream
 /// (containerd, docker/cli, docker/distribution) fixes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
-    kind: ErrorKind,
+pub struct PlatformError {
+    kind: PlatformErrorKind,
     message: String,
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+impl PlatformError {
+    pub(crate) fn new(kind: PlatformErrorKind, message: impl Into<String>) -> PlatformError {
+        PlatformError {
             kind,
             message: message.into(),
         }
@@ -62,25 +62,25 @@ impl Error {
 
     /// What kind of error this is.
     #[must_use]
-    pub fn kind(&self) -> ErrorKind {
+    pub fn kind(&self) -> PlatformErrorKind {
         self.kind
     }
 
     /// Wraps the error the way containerd's `ParseAll` does: `invalid platform <spec>: <err>`.
     #[must_use]
-    pub(crate) fn in_parse_all(self, specifier: &str) -> Error {
+    pub(crate) fn in_parse_all(self, specifier: &str) -> PlatformError {
         let message = format!("invalid platform {specifier}: {}", self.message);
-        Error {
+        PlatformError {
             kind: self.kind,
             message,
         }
     }
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for PlatformError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for PlatformError {}

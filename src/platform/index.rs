@@ -11,7 +11,7 @@ use serde::de::{IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::error::{Error, ErrorKind};
+use super::error::{PlatformError, PlatformErrorKind};
 use super::matcher::Matcher;
 use super::spec::Platform;
 use crate::Reference;
@@ -99,7 +99,7 @@ pub struct Descriptor {
 ///    "platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}"#)?;
 /// let host: Platform = "linux/arm64".parse()?;
 /// assert_eq!(index.select(&Matcher::only(&host)).unwrap().digest, "sha256:bb");
-/// # Ok::<(), kubepull::platform::Error>(())
+/// # Ok::<(), kubepull::platform::PlatformError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageIndex {
@@ -123,11 +123,11 @@ impl ImageIndex {
     /// OCI index rules.
     ///
     /// # Errors
-    /// [`ErrorKind::TooLarge`] over [`MAX_INDEX_BYTES`]; [`ErrorKind::InvalidJson`];
-    /// [`ErrorKind::ExpectedIndex`] (`index: expected index but found manifest`);
-    /// [`ErrorKind::WrongMediaType`] (`if present, mediaType in image index should be '…' not '…'`);
-    /// [`ErrorKind::UnsupportedSchemaVersion`] when `schemaVersion` is not 2.
-    pub fn parse(body: &[u8]) -> Result<ImageIndex, Error> {
+    /// [`PlatformErrorKind::TooLarge`] over [`MAX_INDEX_BYTES`]; [`PlatformErrorKind::InvalidJson`];
+    /// [`PlatformErrorKind::ExpectedIndex`] (`index: expected index but found manifest`);
+    /// [`PlatformErrorKind::WrongMediaType`] (`if present, mediaType in image index should be '…' not '…'`);
+    /// [`PlatformErrorKind::UnsupportedSchemaVersion`] when `schemaVersion` is not 2.
+    pub fn parse(body: &[u8]) -> Result<ImageIndex, PlatformError> {
         parse(body, None)
     }
 
@@ -137,9 +137,12 @@ impl ImageIndex {
     /// manifest and may omit `mediaType`.
     ///
     /// # Errors
-    /// As [`ImageIndex::parse`]; [`ErrorKind::WrongMediaType`] for a `content_type` that is not
+    /// As [`ImageIndex::parse`]; [`PlatformErrorKind::WrongMediaType`] for a `content_type` that is not
     /// an index type.
-    pub fn parse_with_media_type(body: &[u8], content_type: &str) -> Result<ImageIndex, Error> {
+    pub fn parse_with_media_type(
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<ImageIndex, PlatformError> {
         parse(body, Some(content_type))
     }
 
@@ -168,21 +171,21 @@ impl ImageIndex {
     ///
     /// # Errors
     /// The first failing member, with docker/cli's texts:
-    /// [`ErrorKind::MissingOsOrArchitecture`]
+    /// [`PlatformErrorKind::MissingOsOrArchitecture`]
     /// (`manifest <ref> must have an OS and Architecture to be pushed to a registry`),
-    /// [`ErrorKind::DifferentRegistry`]
+    /// [`PlatformErrorKind::DifferentRegistry`]
     /// (`cannot use source images from a different registry than the target image: <member host> != <target host>`),
-    /// [`ErrorKind::InvalidDigest`] (`digest parse of image "<ref>" failed: <go-digest error>`).
+    /// [`PlatformErrorKind::InvalidDigest`] (`digest parse of image "<ref>" failed: <go-digest error>`).
     pub fn for_push(
         target: &Reference,
         members: &[(Reference, Descriptor)],
-    ) -> Result<ImageIndex, Error> {
+    ) -> Result<ImageIndex, PlatformError> {
         let mut manifests = Vec::with_capacity(members.len());
         for (member, descriptor) in members {
             descriptor.check_pushable(member.as_str())?;
             if member.domain() != target.domain() {
-                return Err(Error::new(
-                    ErrorKind::DifferentRegistry,
+                return Err(PlatformError::new(
+                    PlatformErrorKind::DifferentRegistry,
                     format!(
                         "cannot use source images from a different registry than the target image: {} != {}",
                         member.domain(),
@@ -195,8 +198,8 @@ impl ImageIndex {
                 ..p.clone()
             });
             if let Err(e) = crate::Digest::parse(&descriptor.digest) {
-                return Err(Error::new(
-                    ErrorKind::InvalidDigest,
+                return Err(PlatformError::new(
+                    PlatformErrorKind::InvalidDigest,
                     format!(
                         "digest parse of image {} failed: {e}",
                         go::quote(member.as_str())
@@ -275,11 +278,11 @@ impl ImageIndex {
     /// [`ImageIndex::select`], with containerd's error when nothing matches.
     ///
     /// # Errors
-    /// [`ErrorKind::NoMatch`]: `no match for platform in manifest: not found`.
-    pub fn try_select(&self, matcher: &Matcher) -> Result<&Descriptor, Error> {
+    /// [`PlatformErrorKind::NoMatch`]: `no match for platform in manifest: not found`.
+    pub fn try_select(&self, matcher: &Matcher) -> Result<&Descriptor, PlatformError> {
         self.select(matcher).ok_or_else(|| {
-            Error::new(
-                ErrorKind::NoMatch,
+            PlatformError::new(
+                PlatformErrorKind::NoMatch,
                 "no match for platform in manifest: not found",
             )
         })
@@ -310,13 +313,13 @@ impl Descriptor {
     /// Checks what `docker manifest push` requires of a member: an OS and an architecture.
     ///
     /// # Errors
-    /// [`ErrorKind::MissingOsOrArchitecture`]:
+    /// [`PlatformErrorKind::MissingOsOrArchitecture`]:
     /// `manifest <reference> must have an OS and Architecture to be pushed to a registry`.
-    pub fn check_pushable(&self, reference: &str) -> Result<(), Error> {
+    pub fn check_pushable(&self, reference: &str) -> Result<(), PlatformError> {
         match &self.platform {
             Some(p) if !p.os.is_empty() && !p.architecture.is_empty() => Ok(()),
-            _ => Err(Error::new(
-                ErrorKind::MissingOsOrArchitecture,
+            _ => Err(PlatformError::new(
+                PlatformErrorKind::MissingOsOrArchitecture,
                 format!(
                     "manifest {reference} must have an OS and Architecture to be pushed to a registry"
                 ),
@@ -332,26 +335,30 @@ fn go_escape(json: String) -> String {
     }
 }
 
-fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
+fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, PlatformError> {
     if body.len() > MAX_INDEX_BYTES {
-        return Err(Error::new(
-            ErrorKind::TooLarge,
+        return Err(PlatformError::new(
+            PlatformErrorKind::TooLarge,
             format!(
                 "index is {} bytes, more than the limit of {MAX_INDEX_BYTES} bytes",
                 body.len()
             ),
         ));
     }
-    let Object(wire) = serde_json::from_slice::<Object<IndexIn>>(body)
-        .map_err(|e| Error::new(ErrorKind::InvalidJson, format!("invalid index JSON: {e}")))?;
+    let Object(wire) = serde_json::from_slice::<Object<IndexIn>>(body).map_err(|e| {
+        PlatformError::new(
+            PlatformErrorKind::InvalidJson,
+            format!("invalid index JSON: {e}"),
+        )
+    })?;
     let body_type = wire.media_type.clone().unwrap_or_default();
     let as_docker_list = match content_type {
         None => body_type == media_type::DOCKER_MANIFEST_LIST,
         Some(media_type::DOCKER_MANIFEST_LIST) => true,
         Some(media_type::OCI_INDEX) => false,
         Some(other) => {
-            return Err(Error::new(
-                ErrorKind::WrongMediaType,
+            return Err(PlatformError::new(
+                PlatformErrorKind::WrongMediaType,
                 format!(
                     "unsupported media type {other}: expected {} or {}",
                     media_type::DOCKER_MANIFEST_LIST,
@@ -362,8 +369,8 @@ fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
     };
     if as_docker_list {
         if body_type != media_type::DOCKER_MANIFEST_LIST {
-            return Err(Error::new(
-                ErrorKind::WrongMediaType,
+            return Err(PlatformError::new(
+                PlatformErrorKind::WrongMediaType,
                 format!(
                     "mediaType in manifest list should be '{}' not '{body_type}'",
                     media_type::DOCKER_MANIFEST_LIST
@@ -372,14 +379,14 @@ fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
         }
     } else {
         if wire.config.is_some() || wire.layers.is_some() {
-            return Err(Error::new(
-                ErrorKind::ExpectedIndex,
+            return Err(PlatformError::new(
+                PlatformErrorKind::ExpectedIndex,
                 "index: expected index but found manifest",
             ));
         }
         if !body_type.is_empty() && body_type != media_type::OCI_INDEX {
-            return Err(Error::new(
-                ErrorKind::WrongMediaType,
+            return Err(PlatformError::new(
+                PlatformErrorKind::WrongMediaType,
                 format!(
                     "if present, mediaType in image index should be '{}' not '{body_type}'",
                     media_type::OCI_INDEX
@@ -389,8 +396,8 @@ fn parse(body: &[u8], content_type: Option<&str>) -> Result<ImageIndex, Error> {
     }
     let schema_version = wire.schema_version.unwrap_or(0);
     if schema_version != 2 {
-        return Err(Error::new(
-            ErrorKind::UnsupportedSchemaVersion,
+        return Err(PlatformError::new(
+            PlatformErrorKind::UnsupportedSchemaVersion,
             format!(
                 "unsupported schemaVersion {schema_version}: an image index or manifest list has schemaVersion 2"
             ),
@@ -520,11 +527,11 @@ impl Platform {
     /// `variant` (docker/cli decodes the config into the OCI `Platform` struct).
     ///
     /// # Errors
-    /// [`ErrorKind::TooLarge`] over [`MAX_CONFIG_BYTES`]; [`ErrorKind::InvalidJson`].
-    pub fn from_image_config(config: &[u8]) -> Result<Platform, Error> {
+    /// [`PlatformErrorKind::TooLarge`] over [`MAX_CONFIG_BYTES`]; [`PlatformErrorKind::InvalidJson`].
+    pub fn from_image_config(config: &[u8]) -> Result<Platform, PlatformError> {
         if config.len() > MAX_CONFIG_BYTES {
-            return Err(Error::new(
-                ErrorKind::TooLarge,
+            return Err(PlatformError::new(
+                PlatformErrorKind::TooLarge,
                 format!(
                     "image config is {} bytes, more than the limit of {MAX_CONFIG_BYTES} bytes",
                     config.len()
@@ -533,8 +540,8 @@ impl Platform {
         }
         let Object(mut wire) =
             serde_json::from_slice::<Object<PlatformIn>>(config).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidJson,
+                PlatformError::new(
+                    PlatformErrorKind::InvalidJson,
                     format!("invalid image config JSON: {e}"),
                 )
             })?;

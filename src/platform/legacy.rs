@@ -4,7 +4,7 @@
 //!
 //! Both are ordinary single-platform images; only the un-suffixed name is a list.
 
-use super::error::{Error, ErrorKind};
+use super::error::{PlatformError, PlatformErrorKind};
 use super::spec::{is_known_architecture, normalize_arch};
 use crate::Reference;
 use crate::go;
@@ -39,24 +39,24 @@ pub struct LegacyArchImage {
 /// assert_eq!(amd64.to_string(), "registry.k8s.io/pause-amd64:3.1");
 /// let back = platform::split_arch_suffix(&amd64).unwrap();
 /// assert_eq!((back.image, back.architecture), (list, "amd64"));
-/// # Ok::<(), kubepull::platform::Error>(())
+/// # Ok::<(), kubepull::platform::PlatformError>(())
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::LegacyName`] for an unknown architecture, for an image pinned by digest (the
+/// [`PlatformErrorKind::LegacyName`] for an unknown architecture, for an image pinned by digest (the
 /// digest names the list, not the per-arch image) and when the longer name is not a valid
 /// reference (the parser's error text follows).
-pub fn arch_suffixed(image: &Reference, architecture: &str) -> Result<Reference, Error> {
+pub fn arch_suffixed(image: &Reference, architecture: &str) -> Result<Reference, PlatformError> {
     let (arch, _) = normalize_arch(architecture, "");
     if !is_known_architecture(&arch) {
-        return Err(Error::new(
-            ErrorKind::LegacyName,
+        return Err(PlatformError::new(
+            PlatformErrorKind::LegacyName,
             format!("unknown architecture {}", go::quote(architecture)),
         ));
     }
     if image.digest().is_some() {
-        return Err(Error::new(
-            ErrorKind::LegacyName,
+        return Err(PlatformError::new(
+            PlatformErrorKind::LegacyName,
             format!("{image}: a digest names one manifest, so it has no per-architecture name"),
         ));
     }
@@ -72,7 +72,8 @@ pub fn arch_suffixed(image: &Reference, architecture: &str) -> Result<Reference,
         name.push(':');
         name.push_str(tag);
     }
-    Reference::parse(&name).map_err(|e| Error::new(ErrorKind::LegacyName, format!("{name}: {e}")))
+    Reference::parse(&name)
+        .map_err(|e| PlatformError::new(PlatformErrorKind::LegacyName, format!("{name}: {e}")))
 }
 
 /// Reads a `-<arch>` (or `-windows-<arch>`) suffix off the last path component: `pause-amd64`
@@ -117,16 +118,16 @@ pub fn split_arch_suffix(image: &Reference) -> Option<LegacyArchImage> {
 /// `…:3.10-windows-amd64-ltsc2022`.
 ///
 /// # Errors
-/// [`ErrorKind::LegacyName`] when the image has no tag or the longer tag is invalid.
+/// [`PlatformErrorKind::LegacyName`] when the image has no tag or the longer tag is invalid.
 pub fn os_arch_tagged(
     image: &Reference,
     os: &str,
     architecture: &str,
     os_version: Option<&str>,
-) -> Result<Reference, Error> {
+) -> Result<Reference, PlatformError> {
     let Some(tag) = image.tag() else {
-        return Err(Error::new(
-            ErrorKind::LegacyName,
+        return Err(PlatformError::new(
+            PlatformErrorKind::LegacyName,
             format!("{image}: no tag to suffix"),
         ));
     };
@@ -138,5 +139,5 @@ pub fn os_arch_tagged(
     image
         .without_tag()
         .with_tag(&tag)
-        .map_err(|e| Error::new(ErrorKind::LegacyName, format!("{tag}: {e}")))
+        .map_err(|e| PlatformError::new(PlatformErrorKind::LegacyName, format!("{tag}: {e}")))
 }

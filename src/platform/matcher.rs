@@ -22,7 +22,7 @@ use crate::go;
 /// assert!(only.matches(&"linux/arm/v7".parse()?)); // arm64 runs 32-bit arm
 /// assert!(!Matcher::only_strict(&host).matches(&"linux/arm/v7".parse()?));
 /// assert!(only.less(&"linux/arm64".parse()?, &"linux/arm/v7".parse()?));
-/// # Ok::<(), kubepull::platform::Error>(())
+/// # Ok::<(), kubepull::platform::PlatformError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Matcher {

@@ -21,7 +21,7 @@
 //! * **The host is an argument.** containerd fills a one-word specifier from `runtime.GOOS` /
 //!   `GOARCH` / the CPU variant and normalises an empty OS to `GOOS`; here the host is passed
 //!   ([`Platform::parse`], [`Matcher::with_host_os`]), and `FromStr` refuses one-word
-//!   specifiers ([`ErrorKind::NeedsHost`]). containerd's Windows-only `windowsMatchComparer`
+//!   specifiers ([`PlatformErrorKind::NeedsHost`]). containerd's Windows-only `windowsMatchComparer`
 //!   (a `Less` used only when containerd itself runs on Windows, masked inside `Ordered`) is
 //!   not reproduced.
 //! * **`Display` always parses back.** containerd's `FormatAll` percent-encodes only `%+()/`
@@ -56,7 +56,7 @@
 //! let host = Platform::new("linux", "arm64");
 //! assert_eq!(index.select(&Matcher::only(&host)).unwrap().digest, "sha256:5b0b");
 //! assert!(index.select(&Matcher::only_strict(&host)).is_none());
-//! # Ok::<(), kubepull::platform::Error>(())
+//! # Ok::<(), kubepull::platform::PlatformError>(())
 //! ```
 
 mod annotate;
@@ -68,7 +68,7 @@ mod matcher;
 mod spec;
 
 pub use annotate::{Annotation, VALID_OS_ARCHES, is_valid_os_arch};
-pub use error::{Error, ErrorKind};
+pub use error::{PlatformError, PlatformErrorKind};
 pub use index::{
     Descriptor, ImageIndex, MAX_CONFIG_BYTES, MAX_INDEX_BYTES, PlatformObject, media_type,
 };

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use super::error::{Error, ErrorKind};
+use super::error::{PlatformError, PlatformErrorKind};
 use crate::go;
 
 /// containerd's sentinel text, appended to every specifier error.
@@ -99,7 +99,7 @@ pub fn is_known_architecture(architecture: &str) -> bool {
 ///
 /// let err = "linux/arm/foo/bar".parse::<Platform>().unwrap_err();
 /// assert_eq!(err.to_string(), r#""linux/arm/foo/bar": cannot parse platform specifier: invalid argument"#);
-/// # Ok::<(), kubepull::platform::Error>(())
+/// # Ok::<(), kubepull::platform::PlatformError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Platform {
@@ -160,7 +160,7 @@ impl Platform {
     /// # Errors
     /// containerd's errors, with its texts: wildcards, a malformed OS or other component, an
     /// unknown one-word specifier, more than three components, a bad `%` escape.
-    pub fn parse(specifier: &str, host: &Platform) -> Result<Platform, Error> {
+    pub fn parse(specifier: &str, host: &Platform) -> Result<Platform, PlatformError> {
         parse(specifier, Some(host))
     }
 
@@ -171,7 +171,7 @@ impl Platform {
     pub fn parse_all<S: AsRef<str>>(
         specifiers: &[S],
         host: &Platform,
-    ) -> Result<Vec<Platform>, Error> {
+    ) -> Result<Vec<Platform>, PlatformError> {
         specifiers
             .iter()
             .map(|s| Platform::parse(s.as_ref(), host).map_err(|e| e.in_parse_all(s.as_ref())))
@@ -258,11 +258,11 @@ impl fmt::Display for Platform {
 ///
 /// # Errors
 /// containerd's errors; a one-word specifier that containerd would complete from the host
-/// gives [`ErrorKind::NeedsHost`] (use [`Platform::parse`]).
+/// gives [`PlatformErrorKind::NeedsHost`] (use [`Platform::parse`]).
 impl FromStr for Platform {
-    type Err = Error;
+    type Err = PlatformError;
 
-    fn from_str(specifier: &str) -> Result<Platform, Error> {
+    fn from_str(specifier: &str) -> Result<Platform, PlatformError> {
         parse(specifier, None)
     }
 }
@@ -282,15 +282,15 @@ impl<'de> serde::Deserialize<'de> for Platform {
     }
 }
 
-fn invalid(kind: ErrorKind, message: String) -> Error {
-    Error::new(kind, format!("{message}: {INVALID_ARGUMENT}"))
+fn invalid(kind: PlatformErrorKind, message: String) -> PlatformError {
+    PlatformError::new(kind, format!("{message}: {INVALID_ARGUMENT}"))
 }
 
-fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
+fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, PlatformError> {
     let q = go::quote;
     if specifier.contains('*') {
         return Err(invalid(
-            ErrorKind::Wildcard,
+            PlatformErrorKind::Wildcard,
             format!("{}: wildcards not yet supported", q(specifier)),
         ));
     }
@@ -300,7 +300,7 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
         if i == 0 {
             let Some(os) = match_os_component(part) else {
                 return Err(invalid(
-                    ErrorKind::InvalidOsComponent,
+                    PlatformErrorKind::InvalidOsComponent,
                     format!(
                         "{} is an invalid OS component of {}: OSAndVersion specifier component must match {}",
                         q(part),
@@ -311,8 +311,8 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
             };
             p.os = normalize_os(os.name, "");
             p.os_version = decode_os_option(os.version).map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidOsOption,
+                PlatformError::new(
+                    PlatformErrorKind::InvalidOsOption,
                     format!(
                         "{} has an invalid OS version {}: {e}",
                         q(specifier),
@@ -323,8 +323,8 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
             if !os.features.is_empty() {
                 for raw in os.features[1..].split('+') {
                     let feature = decode_os_option(raw).map_err(|e| {
-                        Error::new(
-                            ErrorKind::InvalidOsOption,
+                        PlatformError::new(
+                            PlatformErrorKind::InvalidOsOption,
                             format!("{} has an invalid OS feature {}: {e}", q(specifier), q(raw)),
                         )
                     })?;
@@ -333,7 +333,7 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
             }
         } else if !is_specifier_component(part) {
             return Err(invalid(
-                ErrorKind::InvalidComponent,
+                PlatformErrorKind::InvalidComponent,
                 format!(
                     "{} is an invalid component of {}: platform specifier component must match {}",
                     q(part),
@@ -371,7 +371,7 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
                 return Ok(p);
             }
             Err(invalid(
-                ErrorKind::UnknownOsOrArchitecture,
+                PlatformErrorKind::UnknownOsOrArchitecture,
                 format!("{}: unknown operating system or architecture", q(specifier)),
             ))
         }
@@ -394,15 +394,15 @@ fn parse(specifier: &str, host: Option<&Platform>) -> Result<Platform, Error> {
             Ok(p)
         }
         _ => Err(invalid(
-            ErrorKind::TooManyComponents,
+            PlatformErrorKind::TooManyComponents,
             format!("{}: cannot parse platform specifier", q(specifier)),
         )),
     }
 }
 
-fn needs_host(specifier: &str, missing: &str) -> Error {
-    Error::new(
-        ErrorKind::NeedsHost,
+fn needs_host(specifier: &str, missing: &str) -> PlatformError {
+    PlatformError::new(
+        PlatformErrorKind::NeedsHost,
         format!(
             "{}: a one-word platform specifier needs a host platform to supply {missing}: use Platform::parse",
             go::quote(specifier)

@@ -276,7 +276,7 @@ pub struct PodImage<'a> {
     /// The effective policy: the field's policy, or the API server's default for the image
     /// when the field is unset ([`DefaultedPullPolicy::from_field`]). An error (with the
     /// API server's text, field path included) when the field holds something else.
-    pub pull_policy: Result<DefaultedPullPolicy, policy::Error>,
+    pub pull_policy: Result<DefaultedPullPolicy, policy::PolicyError>,
 }
 
 impl<'a> PodImage<'a> {

@@ -54,7 +54,7 @@ pub struct PlannedImage {
     pub reference: Result<Reference, reference::ParseError>,
     /// The effective pull policy and whether the API server defaulted it, or the API server's
     /// error for an invalid field.
-    pub pull_policy: Result<DefaultedPullPolicy, policy::Error>,
+    pub pull_policy: Result<DefaultedPullPolicy, policy::PolicyError>,
 }
 
 /// What the kubelet decides for a pod's images before it contacts a registry: each image's

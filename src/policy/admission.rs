@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Error, ErrorKind, PullPolicy};
+use super::{PolicyError, PolicyErrorKind, PullPolicy};
 use crate::go::quote;
 use crate::pod::Pod;
 
@@ -77,7 +77,7 @@ impl<'a> AdmissionRequest<'a> {
 /// AlwaysPullImages.admit(&request, Some(&mut pod), None)?;
 /// assert_eq!(pod.spec.containers[0].image_pull_policy, "Always");
 /// assert!(AlwaysPullImages.validate(&request, Some(&pod), None).is_ok());
-/// # Ok::<(), kubepull::policy::Error>(())
+/// # Ok::<(), kubepull::policy::PolicyError>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AlwaysPullImages;
@@ -117,18 +117,19 @@ impl AlwaysPullImages {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::BadRequest`] with [`NOT_A_POD`] when `object` is `None` and the request is
+    /// [`PolicyErrorKind::BadRequest`] with [`NOT_A_POD`] when `object` is `None` and the request is
     /// not ignored.
     pub fn admit(
         self,
         request: &AdmissionRequest<'_>,
         object: Option<&mut Pod>,
         old: Option<&Pod>,
-    ) -> Result<bool, Error> {
+    ) -> Result<bool, PolicyError> {
         if self.ignores(request, object.as_deref(), old) {
             return Ok(false);
         }
-        let pod = object.ok_or_else(|| Error::new(ErrorKind::BadRequest, NOT_A_POD.to_owned()))?;
+        let pod = object
+            .ok_or_else(|| PolicyError::new(PolicyErrorKind::BadRequest, NOT_A_POD.to_owned()))?;
         let always = PullPolicy::Always.as_str();
         let mut changed = false;
         for container in pod.spec.containers_mut() {
@@ -146,8 +147,8 @@ impl AlwaysPullImages {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::BadRequest`] when `object` is `None` and the request is not ignored;
-    /// [`ErrorKind::Forbidden`] listing every violation, each
+    /// [`PolicyErrorKind::BadRequest`] when `object` is `None` and the request is not ignored;
+    /// [`PolicyErrorKind::Forbidden`] listing every violation, each
     /// `pods "<name>" is forbidden: <path>: Unsupported value: "<v>": supported values: "Always"`,
     /// joined as Kubernetes aggregates errors (`[e1, e2]`, duplicates dropped, no brackets for
     /// one).
@@ -156,19 +157,20 @@ impl AlwaysPullImages {
         request: &AdmissionRequest<'_>,
         object: Option<&Pod>,
         old: Option<&Pod>,
-    ) -> Result<(), Error> {
+    ) -> Result<(), PolicyError> {
         if self.ignores(request, object, old) {
             return Ok(());
         }
-        let pod = object.ok_or_else(|| Error::new(ErrorKind::BadRequest, NOT_A_POD.to_owned()))?;
+        let pod = object
+            .ok_or_else(|| PolicyError::new(PolicyErrorKind::BadRequest, NOT_A_POD.to_owned()))?;
         let name = if request.name.is_empty() {
             pod.metadata.name.as_str()
         } else {
             request.name
         };
         let forbidden = |path: String, value: &str| {
-            let inner =
-                Error::unsupported_value(value, &[PullPolicy::Always.as_str()]).at_field(&path);
+            let inner = PolicyError::unsupported_value(value, &[PullPolicy::Always.as_str()])
+                .at_field(&path);
             forbidden_message(request, name, &inner.to_string())
         };
         let always = PullPolicy::Always.as_str();
@@ -194,8 +196,8 @@ impl AlwaysPullImages {
         if errors.is_empty() {
             return Ok(());
         }
-        Err(Error::new(
-            ErrorKind::Forbidden,
+        Err(PolicyError::new(
+            PolicyErrorKind::Forbidden,
             crate::apimachinery::aggregate(&errors),
         ))
     }

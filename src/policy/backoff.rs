@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::{Event, EventType, PullError, PullErrorKind, reason};
+use super::{Event, EventType, ImageError, ImageErrorKind, reason};
 use crate::go::quote;
 
 /// The first back-off after a failed pull (`imageBackOffPeriod`).
@@ -117,7 +117,7 @@ impl PullBackoff {
         key: &str,
         requested_image: &str,
         now: Duration,
-    ) -> Option<(PullError, Event)> {
+    ) -> Option<(ImageError, Event)> {
         if !self.is_in_backoff(key, now) {
             return None;
         }
@@ -128,7 +128,7 @@ impl PullBackoff {
         }
         let event = Event::new(EventType::Normal, reason::BACK_OFF, message.clone());
         Some((
-            PullError::new(PullErrorKind::ImagePullBackOff, message),
+            ImageError::new(ImageErrorKind::ImagePullBackOff, message),
             event,
         ))
     }

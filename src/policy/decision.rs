@@ -108,10 +108,10 @@ impl<'de> serde::Deserialize<'de> for Action {
 }
 
 /// The kubelet's image errors (k/k `pkg/kubelet/images/types.go` and the CRI error package).
-/// [`PullErrorKind::as_str`] is the error's text, which becomes the container's waiting reason.
+/// [`ImageErrorKind::as_str`] is the error's text, which becomes the container's waiting reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum PullErrorKind {
+pub enum ImageErrorKind {
     /// `ImagePullBackOff`: a previous pull failed and the back-off has not expired.
     ImagePullBackOff,
     /// `ImageInspectError`: the runtime could not say whether the image is present.
@@ -132,24 +132,24 @@ pub enum PullErrorKind {
     VerificationFailed,
 }
 
-impl PullErrorKind {
+impl ImageErrorKind {
     /// The error's name as the kubelet reports it (`ErrImageNeverPull`, ...);
-    /// `VerificationFailed` for [`PullErrorKind::VerificationFailed`].
+    /// `VerificationFailed` for [`ImageErrorKind::VerificationFailed`].
     pub const fn as_str(self) -> &'static str {
         match self {
-            PullErrorKind::ImagePullBackOff => "ImagePullBackOff",
-            PullErrorKind::ImageInspectError => "ImageInspectError",
-            PullErrorKind::ErrImagePull => "ErrImagePull",
-            PullErrorKind::ErrImageNeverPull => "ErrImageNeverPull",
-            PullErrorKind::RegistryUnavailable => "RegistryUnavailable",
-            PullErrorKind::InvalidImageName => "InvalidImageName",
-            PullErrorKind::SignatureValidationFailed => "SignatureValidationFailed",
-            PullErrorKind::VerificationFailed => "VerificationFailed",
+            ImageErrorKind::ImagePullBackOff => "ImagePullBackOff",
+            ImageErrorKind::ImageInspectError => "ImageInspectError",
+            ImageErrorKind::ErrImagePull => "ErrImagePull",
+            ImageErrorKind::ErrImageNeverPull => "ErrImageNeverPull",
+            ImageErrorKind::RegistryUnavailable => "RegistryUnavailable",
+            ImageErrorKind::InvalidImageName => "InvalidImageName",
+            ImageErrorKind::SignatureValidationFailed => "SignatureValidationFailed",
+            ImageErrorKind::VerificationFailed => "VerificationFailed",
         }
     }
 }
 
-impl fmt::Display for PullErrorKind {
+impl fmt::Display for ImageErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -159,22 +159,22 @@ impl fmt::Display for PullErrorKind {
 /// container's waiting message). `Display` prints the message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{message}")]
-pub struct PullError {
-    kind: PullErrorKind,
+pub struct ImageError {
+    kind: ImageErrorKind,
     message: String,
 }
 
-impl PullError {
+impl ImageError {
     /// Builds an error.
-    pub fn new(kind: PullErrorKind, message: impl Into<String>) -> PullError {
-        PullError {
+    pub fn new(kind: ImageErrorKind, message: impl Into<String>) -> ImageError {
+        ImageError {
             kind,
             message: message.into(),
         }
     }
 
     /// The kind.
-    pub fn kind(&self) -> PullErrorKind {
+    pub fn kind(&self) -> ImageErrorKind {
         self.kind
     }
 
@@ -269,7 +269,7 @@ pub enum Decision {
     /// The container cannot start.
     Fail {
         /// The kubelet's error.
-        error: PullError,
+        error: ImageError,
         /// The event recorded, if any ([`Verification::Failed`] records none).
         event: Option<Event>,
     },
@@ -286,7 +286,7 @@ impl Decision {
     }
 
     /// The error, when the action is [`Action::Fail`].
-    pub fn error(&self) -> Option<&PullError> {
+    pub fn error(&self) -> Option<&ImageError> {
         match self {
             Decision::Fail { error, .. } => Some(error),
             _ => None,
@@ -336,7 +336,7 @@ pub fn decide(
         Err(e) => {
             let message = format!("Failed to apply default image tag {quoted}: {e}");
             return fail(
-                PullErrorKind::InvalidImageName,
+                ImageErrorKind::InvalidImageName,
                 message,
                 Some(reason::INSPECT_FAILED),
             );
@@ -353,7 +353,7 @@ pub fn decide(
     let never_pull = || {
         let message = format!("Container image {quoted} is not present with pull policy of Never");
         fail(
-            PullErrorKind::ErrImageNeverPull,
+            ImageErrorKind::ErrImageNeverPull,
             message,
             Some(reason::ERR_IMAGE_NEVER_PULL),
         )
@@ -372,7 +372,7 @@ pub fn decide(
         Presence::InspectFailed(e) => {
             let message = format!("Failed to inspect image {quoted}: {e}");
             fail(
-                PullErrorKind::ImageInspectError,
+                ImageErrorKind::ImageInspectError,
                 message,
                 Some(reason::INSPECT_FAILED),
             )
@@ -383,7 +383,7 @@ pub fn decide(
             Verification::Disabled => use_local(""),
             Verification::Accessible => use_local(" and can be accessed by the pod"),
             Verification::Failed(e) => Decision::Fail {
-                error: PullError::new(PullErrorKind::VerificationFailed, e.clone()),
+                error: ImageError::new(ImageErrorKind::VerificationFailed, e.clone()),
                 event: None,
             },
             Verification::MustPull if policy == PullPolicy::Never => never_pull(),
@@ -392,10 +392,10 @@ pub fn decide(
     }
 }
 
-fn fail(kind: PullErrorKind, message: String, event_reason: Option<&'static str>) -> Decision {
+fn fail(kind: ImageErrorKind, message: String, event_reason: Option<&'static str>) -> Decision {
     Decision::Fail {
         event: event_reason.map(|r| Event::new(EventType::Warning, r, message.clone())),
-        error: PullError::new(kind, message),
+        error: ImageError::new(kind, message),
     }
 }
 
@@ -403,17 +403,17 @@ fn fail(kind: PullErrorKind, message: String, event_reason: Option<&'static str>
 /// the `Warning Failed` event and the error classified by `evalCRIPullErr`.
 ///
 /// ```
-/// use kubepull::policy::{pull_failed, PullErrorKind};
+/// use kubepull::policy::{pull_failed, ImageErrorKind};
 ///
 /// let (error, event) = pull_failed("foo:1", "RegistryUnavailable: dial tcp: i/o timeout");
-/// assert_eq!(error.kind(), PullErrorKind::RegistryUnavailable);
+/// assert_eq!(error.kind(), ImageErrorKind::RegistryUnavailable);
 /// assert_eq!(
 ///     error.to_string(),
 ///     "image pull failed for foo:1 because the registry is unavailable: dial tcp: i/o timeout"
 /// );
 /// assert_eq!(event.message, r#"Failed to pull image "foo:1": RegistryUnavailable: dial tcp: i/o timeout"#);
 /// ```
-pub fn pull_failed(requested_image: &str, cri_error: &str) -> (PullError, Event) {
+pub fn pull_failed(requested_image: &str, cri_error: &str) -> (ImageError, Event) {
     let event = Event::new(
         EventType::Warning,
         reason::FAILED,
@@ -423,21 +423,21 @@ pub fn pull_failed(requested_image: &str, cri_error: &str) -> (PullError, Event)
         ),
     );
     let error = if let Some(rest) = cri_error.strip_prefix("RegistryUnavailable") {
-        PullError::new(
-            PullErrorKind::RegistryUnavailable,
+        ImageError::new(
+            ImageErrorKind::RegistryUnavailable,
             format!(
                 "image pull failed for {requested_image} because the registry is unavailable{rest}"
             ),
         )
     } else if let Some(rest) = cri_error.strip_prefix("SignatureValidationFailed") {
-        PullError::new(
-            PullErrorKind::SignatureValidationFailed,
+        ImageError::new(
+            ImageErrorKind::SignatureValidationFailed,
             format!(
                 "image pull failed for {requested_image} because the signature validation failed{rest}"
             ),
         )
     } else {
-        PullError::new(PullErrorKind::ErrImagePull, cri_error)
+        ImageError::new(ImageErrorKind::ErrImagePull, cri_error)
     };
     (error, event)
 }

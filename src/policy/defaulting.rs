@@ -1,6 +1,6 @@
 //! API-server defaulting of `imagePullPolicy` (`SetDefaults_Container`).
 
-use super::{Error, PodSpec, PullPolicy};
+use super::{PodSpec, PolicyError, PullPolicy};
 use crate::reference::ReferenceView;
 
 /// The policy the API server gives a container whose `imagePullPolicy` is empty.
@@ -62,9 +62,9 @@ impl DefaultedPullPolicy {
     ///
     /// # Errors
     ///
-    /// [`super::ErrorKind::UnsupportedValue`] when the field is set to something that is not
+    /// [`super::PolicyErrorKind::UnsupportedValue`] when the field is set to something that is not
     /// a policy (the API server rejects such a container after defaulting).
-    pub fn from_field(image: &str, field: &str) -> Result<DefaultedPullPolicy, Error> {
+    pub fn from_field(image: &str, field: &str) -> Result<DefaultedPullPolicy, PolicyError> {
         if field.is_empty() {
             return Ok(DefaultedPullPolicy::new(image, None));
         }

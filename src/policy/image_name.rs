@@ -1,14 +1,14 @@
 //! `ParseImageName` and `applyDefaultImageTag`: how the kubelet and the API server read an
 //! image string before deciding anything.
 
-use super::{Error, ErrorKind};
+use super::{PolicyError, PolicyErrorKind};
 use crate::Reference;
 use crate::go::quote;
 use crate::reference::{ParseError, ReferenceView};
 
-fn parse_error(image: &str, e: &ParseError) -> Error {
-    Error::new(
-        ErrorKind::InvalidImageName,
+fn parse_error(image: &str, e: &ParseError) -> PolicyError {
+    PolicyError::new(
+        PolicyErrorKind::InvalidImageName,
         format!("couldn't parse image name {}: {e}", quote(image)),
     )
 }
@@ -24,7 +24,7 @@ fn parse_error(image: &str, e: &ParseError) -> Error {
 ///
 /// let name = ImageName::parse("url:5000/repo")?;
 /// assert_eq!((name.repo(), name.tag(), name.digest()), ("url:5000/repo", "latest", ""));
-/// # Ok::<(), kubepull::policy::Error>(())
+/// # Ok::<(), kubepull::policy::PolicyError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImageName {
@@ -38,8 +38,8 @@ impl ImageName {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidImageName`], text `couldn't parse image name "<image>": <parse error>`.
-    pub fn parse(image: &str) -> Result<ImageName, Error> {
+    /// [`PolicyErrorKind::InvalidImageName`], text `couldn't parse image name "<image>": <parse error>`.
+    pub fn parse(image: &str) -> Result<ImageName, PolicyError> {
         let reference = Reference::parse(image).map_err(|e| parse_error(image, &e))?;
         let tag = reference.tag().unwrap_or("");
         let digest = reference.digest().unwrap_or("");
@@ -83,13 +83,13 @@ impl ImageName {
 ///
 /// assert_eq!(apply_default_image_tag("busybox")?, "busybox:latest");
 /// assert_eq!(apply_default_image_tag("busybox:1.36")?, "busybox:1.36");
-/// # Ok::<(), kubepull::policy::Error>(())
+/// # Ok::<(), kubepull::policy::PolicyError>(())
 /// ```
 ///
 /// # Errors
 ///
 /// The [`ImageName::parse`] error when the image does not parse.
-pub fn apply_default_image_tag(image: &str) -> Result<String, Error> {
+pub fn apply_default_image_tag(image: &str) -> Result<String, PolicyError> {
     // ImageName::parse without its allocations: only the tag and the digest matter here.
     let view = ReferenceView::parse(image).map_err(|e| parse_error(image, &e))?;
     let tag = match (view.tag(), view.digest()) {

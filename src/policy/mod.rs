@@ -7,7 +7,7 @@
 //!   images to `IfNotPresent`).
 //! * [`decide`]: the kubelet's `EnsureImageExists` decision as a pure function of the image,
 //!   the policy, the image's presence and KEP-2535's verdict ([`crate::verify`]), with the
-//!   kubelet's errors ([`PullError`]) and events ([`Event`]) byte for byte.
+//!   kubelet's errors ([`ImageError`]) and events ([`Event`]) byte for byte.
 //! * [`PullBackoff`]: the per-pod, per-image back-off over an injected clock.
 //! * [`AlwaysPullImages`]: the admission plugin's mutation and validation over a small
 //!   [`Pod`] model ([`crate::pod`]).
@@ -34,9 +34,9 @@ pub use admission::{AdmissionRequest, AlwaysPullImages, NOT_A_POD, Operation};
 pub use crate::pod::{Container, ImageVolumeSource, ObjectMeta, Pod, PodSpec, Volume};
 pub use backoff::{IMAGE_BACKOFF_INITIAL, IMAGE_BACKOFF_MAX, MAX_BACKOFF_ENTRIES, PullBackoff};
 pub use decision::{
-    Action, Decision, Event, EventType, Presence, PullError, PullErrorKind, UnknownAction,
+    Action, Decision, Event, EventType, ImageError, ImageErrorKind, Presence, UnknownAction,
     Verification, decide, failed_pull_secrets_event, pull_failed, pulled_event, reason,
 };
 pub use defaulting::{DefaultedPullPolicy, default_pod_spec, default_pull_policy};
 pub use image_name::{ImageName, apply_default_image_tag};
-pub use pull_policy::{Error, ErrorKind, PullPolicy};
+pub use pull_policy::{PolicyError, PolicyErrorKind, PullPolicy};

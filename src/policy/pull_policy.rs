@@ -6,7 +6,7 @@ use std::str::FromStr;
 /// A container's `imagePullPolicy` (`v1.PullPolicy`).
 ///
 /// The text form is the API's, case-sensitive: `Always`, `IfNotPresent`, `Never`. Parsing any
-/// other string fails with the API server's validation text (see [`Error`]).
+/// other string fails with the API server's validation text (see [`PolicyError`]).
 ///
 /// ```
 /// use kubepull::policy::PullPolicy;
@@ -20,7 +20,7 @@ use std::str::FromStr;
 ///     err.to_string(),
 ///     r#"Unsupported value: "always": supported values: "Always", "IfNotPresent", "Never""#
 /// );
-/// # Ok::<(), kubepull::policy::Error>(())
+/// # Ok::<(), kubepull::policy::PolicyError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PullPolicy {
@@ -55,10 +55,12 @@ impl PullPolicy {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::RequiredValue`] for `""` (`<path>: Required value`),
-    /// [`ErrorKind::UnsupportedValue`] for anything else that is not a policy.
-    pub fn parse_field(value: &str, field_path: &str) -> Result<PullPolicy, Error> {
-        value.parse().map_err(|e: Error| e.at_field(field_path))
+    /// [`PolicyErrorKind::RequiredValue`] for `""` (`<path>: Required value`),
+    /// [`PolicyErrorKind::UnsupportedValue`] for anything else that is not a policy.
+    pub fn parse_field(value: &str, field_path: &str) -> Result<PullPolicy, PolicyError> {
+        value
+            .parse()
+            .map_err(|e: PolicyError| e.at_field(field_path))
     }
 }
 
@@ -69,18 +71,18 @@ impl fmt::Display for PullPolicy {
 }
 
 impl FromStr for PullPolicy {
-    type Err = Error;
+    type Err = PolicyError;
 
-    fn from_str(s: &str) -> Result<PullPolicy, Error> {
+    fn from_str(s: &str) -> Result<PullPolicy, PolicyError> {
         match s {
             "Always" => Ok(PullPolicy::Always),
             "IfNotPresent" => Ok(PullPolicy::IfNotPresent),
             "Never" => Ok(PullPolicy::Never),
-            "" => Err(Error::new(
-                ErrorKind::RequiredValue,
+            "" => Err(PolicyError::new(
+                PolicyErrorKind::RequiredValue,
                 "Required value".to_owned(),
             )),
-            other => Err(Error::unsupported_value(
+            other => Err(PolicyError::unsupported_value(
                 other,
                 &PullPolicy::ALL.map(PullPolicy::as_str),
             )),
@@ -106,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for PullPolicy {
 /// What went wrong in the policy domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum PolicyErrorKind {
     /// A value outside the supported set (`field.NotSupported`).
     UnsupportedValue,
     /// An empty value where one is required (`field.Required`).
@@ -123,31 +125,31 @@ pub enum ErrorKind {
 /// An error of the policy domain. `Display` is the exact Kubernetes text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct Error {
-    kind: ErrorKind,
+pub struct PolicyError {
+    kind: PolicyErrorKind,
     message: String,
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: String) -> Error {
-        Error { kind, message }
+impl PolicyError {
+    pub(crate) fn new(kind: PolicyErrorKind, message: String) -> PolicyError {
+        PolicyError { kind, message }
     }
 
     /// `field.NotSupported(path, value, supported)` without the path.
-    pub(crate) fn unsupported_value(value: &str, supported: &[&str]) -> Error {
-        Error::new(
-            ErrorKind::UnsupportedValue,
+    pub(crate) fn unsupported_value(value: &str, supported: &[&str]) -> PolicyError {
+        PolicyError::new(
+            PolicyErrorKind::UnsupportedValue,
             crate::apimachinery::not_supported(value, supported),
         )
     }
 
     /// Prefixes the message with a field path, as `field.Error.Error()` does.
-    pub(crate) fn at_field(self, field_path: &str) -> Error {
-        Error::new(self.kind, format!("{field_path}: {}", self.message))
+    pub(crate) fn at_field(self, field_path: &str) -> PolicyError {
+        PolicyError::new(self.kind, format!("{field_path}: {}", self.message))
     }
 
     /// Which kind of error this is.
-    pub fn kind(&self) -> ErrorKind {
+    pub fn kind(&self) -> PolicyErrorKind {
         self.kind
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::MAX_INPUT_LEN;
-use super::error::{ErrorKind, ParseError};
+use super::error::{ParseError, ParseErrorKind};
 
 /// A digest algorithm that kubepull can validate: a name and the length of its hex encoding.
 ///
@@ -85,26 +85,26 @@ impl Default for DigestAlgorithms {
 
 /// go-digest's `Digest.Validate`: the semantic check applied after the reference grammar, and the
 /// whole check for a bare digest string.
-pub(crate) fn validate(s: &str, algorithms: DigestAlgorithms) -> Result<usize, ErrorKind> {
+pub(crate) fn validate(s: &str, algorithms: DigestAlgorithms) -> Result<usize, ParseErrorKind> {
     let Some(colon) = s.find(':').filter(|&i| i > 0 && i + 1 < s.len()) else {
-        return Err(ErrorKind::ChecksumInvalidFormat);
+        return Err(ParseErrorKind::ChecksumInvalidFormat);
     };
     let (name, hex) = (&s[..colon], &s[colon + 1..]);
     let Some(algorithm) = algorithms.get(name) else {
         // An unknown algorithm is "unsupported" only if the digest fits go-digest's own
         // (lowercase) grammar; otherwise the format is wrong.
         return Err(if fits_go_digest_grammar(name, hex) {
-            ErrorKind::DigestUnsupported
+            ParseErrorKind::DigestUnsupported
         } else {
-            ErrorKind::ChecksumInvalidFormat
+            ParseErrorKind::ChecksumInvalidFormat
         });
     };
     // Length before characters, as go-digest checks them.
     if hex.len() != algorithm.hex_len() {
-        return Err(ErrorKind::ChecksumInvalidLength);
+        return Err(ParseErrorKind::ChecksumInvalidLength);
     }
     if !hex.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(ErrorKind::ChecksumInvalidFormat);
+        return Err(ParseErrorKind::ChecksumInvalidFormat);
     }
     Ok(colon)
 }
@@ -116,16 +116,16 @@ pub(crate) fn validate_scanned(
     hex_len: usize,
     hex_lowercase: bool,
     algorithms: DigestAlgorithms,
-) -> Result<(), ErrorKind> {
+) -> Result<(), ParseErrorKind> {
     match algorithms.get(algorithm) {
         // The reference grammar's algorithm components start with a letter and its hex is
         // alphanumeric, so go-digest's own grammar reduces to "the algorithm is lowercase".
         None if algorithm.bytes().any(|c| c.is_ascii_uppercase()) => {
-            Err(ErrorKind::ChecksumInvalidFormat)
+            Err(ParseErrorKind::ChecksumInvalidFormat)
         }
-        None => Err(ErrorKind::DigestUnsupported),
-        Some(a) if a.hex_len() != hex_len => Err(ErrorKind::ChecksumInvalidLength),
-        Some(_) if !hex_lowercase => Err(ErrorKind::ChecksumInvalidFormat),
+        None => Err(ParseErrorKind::DigestUnsupported),
+        Some(a) if a.hex_len() != hex_len => Err(ParseErrorKind::ChecksumInvalidLength),
+        Some(_) if !hex_lowercase => Err(ParseErrorKind::ChecksumInvalidFormat),
         Some(_) => Ok(()),
     }
 }
@@ -183,7 +183,7 @@ impl Digest {
     /// As [`Digest::parse`]; inputs over [`MAX_INPUT_LEN`] bytes are `TooLong`.
     pub fn parse_with(s: &str, algorithms: DigestAlgorithms) -> Result<Digest, ParseError> {
         if s.len() > MAX_INPUT_LEN {
-            return Err(ParseError::new(ErrorKind::TooLong));
+            return Err(ParseError::new(ParseErrorKind::TooLong));
         }
         let colon = validate(s, algorithms).map_err(ParseError::new)?;
         Ok(Digest {

@@ -7,7 +7,7 @@ use std::fmt;
 /// [`ParseError`]'s `Display`, which is byte-identical to the Go libraries'.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum ParseErrorKind {
     /// `invalid reference format`: the string does not fit the grammar.
     InvalidFormat,
     /// A repository name with uppercase letters. The text is one of
@@ -45,37 +45,37 @@ pub enum ErrorKind {
 ///
 /// ```
 /// use kubepull::Reference;
-/// use kubepull::reference::ErrorKind;
+/// use kubepull::reference::ParseErrorKind;
 ///
 /// let err = Reference::parse("Nginx:latest").unwrap_err();
-/// assert_eq!(err.kind(), ErrorKind::NameContainsUppercase);
+/// assert_eq!(err.kind(), ParseErrorKind::NameContainsUppercase);
 /// assert_eq!(err.to_string(),
 ///            "invalid reference format: repository name (library/Nginx) must be lowercase");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
-    kind: ErrorKind,
+    kind: ParseErrorKind,
     text: Cow<'static, str>,
 }
 
 impl ParseError {
     #[cold]
-    pub(crate) fn new(kind: ErrorKind) -> ParseError {
+    pub(crate) fn new(kind: ParseErrorKind) -> ParseError {
         let text = match kind {
-            ErrorKind::InvalidFormat => "invalid reference format",
-            ErrorKind::NameContainsUppercase => "repository name must be lowercase",
-            ErrorKind::NameEmpty => "repository name must have at least one component",
-            ErrorKind::NameTooLong => "repository name must not be more than 255 characters",
-            ErrorKind::NameNotCanonical => "repository name must be canonical",
-            ErrorKind::HexIdentifier => {
+            ParseErrorKind::InvalidFormat => "invalid reference format",
+            ParseErrorKind::NameContainsUppercase => "repository name must be lowercase",
+            ParseErrorKind::NameEmpty => "repository name must have at least one component",
+            ParseErrorKind::NameTooLong => "repository name must not be more than 255 characters",
+            ParseErrorKind::NameNotCanonical => "repository name must be canonical",
+            ParseErrorKind::HexIdentifier => {
                 "invalid repository name, cannot specify 64-byte hexadecimal strings"
             }
-            ErrorKind::TagInvalidFormat => "invalid tag format",
-            ErrorKind::DigestInvalidFormat => "invalid digest format",
-            ErrorKind::DigestUnsupported => "unsupported digest algorithm",
-            ErrorKind::ChecksumInvalidLength => "invalid checksum digest length",
-            ErrorKind::ChecksumInvalidFormat => "invalid checksum digest format",
-            ErrorKind::TooLong => "invalid reference format: longer than 4096 bytes",
+            ParseErrorKind::TagInvalidFormat => "invalid tag format",
+            ParseErrorKind::DigestInvalidFormat => "invalid digest format",
+            ParseErrorKind::DigestUnsupported => "unsupported digest algorithm",
+            ParseErrorKind::ChecksumInvalidLength => "invalid checksum digest length",
+            ParseErrorKind::ChecksumInvalidFormat => "invalid checksum digest format",
+            ParseErrorKind::TooLong => "invalid reference format: longer than 4096 bytes",
         };
         ParseError {
             kind,
@@ -86,7 +86,7 @@ impl ParseError {
     #[cold]
     pub(crate) fn hex_identifier(input: &str) -> ParseError {
         ParseError {
-            kind: ErrorKind::HexIdentifier,
+            kind: ParseErrorKind::HexIdentifier,
             text: Cow::Owned(format!(
                 "invalid repository name ({input}), cannot specify 64-byte hexadecimal strings"
             )),
@@ -103,13 +103,13 @@ impl ParseError {
             None => Cow::Borrowed("invalid reference format: repository name must be lowercase"),
         };
         ParseError {
-            kind: ErrorKind::NameContainsUppercase,
+            kind: ParseErrorKind::NameContainsUppercase,
             text,
         }
     }
 
     /// What went wrong.
-    pub fn kind(&self) -> ErrorKind {
+    pub fn kind(&self) -> ParseErrorKind {
         self.kind
     }
 }

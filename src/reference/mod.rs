@@ -33,12 +33,12 @@ mod view;
 use std::fmt;
 
 pub use digest::{Digest, DigestAlgorithm, DigestAlgorithms};
-pub use error::{ErrorKind, ParseError};
+pub use error::{ParseError, ParseErrorKind};
 pub use owned::Reference;
 pub use view::ReferenceView;
 
 /// The longest input, in bytes, that the parsers look at; longer ones fail with
-/// [`ErrorKind::TooLong`]. A valid reference is bounded by its parts (path 255, tag 128, a
+/// [`ParseErrorKind::TooLong`]. A valid reference is bounded by its parts (path 255, tag 128, a
 /// sha512 digest 135, plus a host name), so only absurd host names or digests of unregistered
 /// algorithms, which Go would still classify, are cut off here.
 pub const MAX_INPUT_LEN: usize = 4096;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
-use super::error::{ErrorKind, ParseError};
+use super::error::{ParseError, ParseErrorKind};
 use super::parse::{self, DEFAULT_DOMAIN, OFFICIAL_PREFIX};
 use super::scan;
 use super::view::ReferenceView;
@@ -120,7 +120,7 @@ impl Reference {
     pub fn parse_canonical(s: &str) -> Result<Reference, ParseError> {
         let r = Reference::parse(s)?;
         if r.buf != s {
-            return Err(ParseError::new(ErrorKind::NameNotCanonical));
+            return Err(ParseError::new(ParseErrorKind::NameNotCanonical));
         }
         Ok(r)
     }
@@ -239,7 +239,7 @@ impl Reference {
     /// `invalid tag format` unless `tag` matches `[\w][\w.-]{0,127}`.
     pub fn with_tag(&self, tag: &str) -> Result<Reference, ParseError> {
         if !scan::is_tag(tag) {
-            return Err(ParseError::new(ErrorKind::TagInvalidFormat));
+            return Err(ParseError::new(ParseErrorKind::TagInvalidFormat));
         }
         Ok(self.rebuild(Some(tag), self.digest()))
     }
@@ -252,7 +252,7 @@ impl Reference {
     /// `invalid digest format` when `digest` does not fit that grammar.
     pub fn with_digest(&self, digest: &str) -> Result<Reference, ParseError> {
         if digest.len() > MAX_INPUT_LEN || !scan::is_reference_digest(digest) {
-            return Err(ParseError::new(ErrorKind::DigestInvalidFormat));
+            return Err(ParseError::new(ParseErrorKind::DigestInvalidFormat));
         }
         Ok(self.rebuild(self.tag(), Some(digest)))
     }

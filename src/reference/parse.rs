@@ -2,7 +2,7 @@
 //! would report, in Go's order.
 
 use super::digest;
-use super::error::{ErrorKind, ParseError};
+use super::error::{ParseError, ParseErrorKind};
 use super::scan::{self, Spans};
 use super::view::ReferenceView;
 use super::{Grammar, MAX_INPUT_LEN, ParseOptions};
@@ -22,7 +22,7 @@ const NAME_MAX: usize = 255;
 /// picks the domain afterwards. Failures take the slow road that reproduces Go's error choice.
 pub(crate) fn normalized(s: &str, options: ParseOptions) -> Result<ReferenceView<'_>, ParseError> {
     if s.len() > MAX_INPUT_LEN {
-        return Err(ParseError::new(ErrorKind::TooLong));
+        return Err(ParseError::new(ParseErrorKind::TooLong));
     }
     if scan::is_identifier(s) {
         return Err(ParseError::hex_identifier(s));
@@ -92,7 +92,7 @@ fn normalized_error(s: &str, legacy: bool) -> ParseError {
     // Both case checks below look for uppercase the input does not have: the common
     // "invalid reference format" needs no more work.
     if !has_upper(s) {
-        return ParseError::new(ErrorKind::InvalidFormat);
+        return ParseError::new(ParseErrorKind::InvalidFormat);
     }
     // splitDockerDomain, literally.
     let (domain, remainder) = match s.split_once('/') {
@@ -127,12 +127,12 @@ pub(crate) fn unnormalized(
     options: ParseOptions,
 ) -> Result<ReferenceView<'_>, ParseError> {
     if s.len() > MAX_INPUT_LEN {
-        return Err(ParseError::new(ErrorKind::TooLong));
+        return Err(ParseError::new(ParseErrorKind::TooLong));
     }
     let legacy = options.grammar == Grammar::Legacy;
     let Some(spans) = scan::scan(s.as_bytes(), !legacy) else {
         if s.is_empty() {
-            return Err(ParseError::new(ErrorKind::NameEmpty));
+            return Err(ParseError::new(ParseErrorKind::NameEmpty));
         }
         return Err(raw_grammar_error(s, legacy));
     };
@@ -156,7 +156,7 @@ fn check_length_and_digest(
         view.path_len()
     };
     if counted > NAME_MAX {
-        return Err(ParseError::new(ErrorKind::NameTooLong));
+        return Err(ParseError::new(ParseErrorKind::NameTooLong));
     }
     if spans.tag_end < s.len() {
         let algorithm = &s[spans.tag_end + 1..spans.digest_colon];
@@ -184,10 +184,10 @@ fn raw_grammar_error(s: &str, legacy: bool) -> ParseError {
     if has_upper(s) {
         let lowered = go_to_lower(s);
         if scan::scan(lowered.as_bytes(), !legacy).is_some() {
-            return ParseError::new(ErrorKind::NameContainsUppercase);
+            return ParseError::new(ParseErrorKind::NameContainsUppercase);
         }
     }
-    ParseError::new(ErrorKind::InvalidFormat)
+    ParseError::new(ParseErrorKind::InvalidFormat)
 }
 
 /// Whether Go's `strings.ToLower(s) != s`.

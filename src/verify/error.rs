@@ -3,7 +3,7 @@
 /// What went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ErrorKind {
+pub enum VerifyErrorKind {
     /// `imagePullCredentialsVerificationPolicy` is not one of the four policies.
     UnknownPolicy,
     /// An entry of `preloadedImagesVerificationAllowlist` is malformed.
@@ -21,18 +21,18 @@ pub enum ErrorKind {
 /// one (policy and allowlist errors).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct Error {
-    kind: ErrorKind,
+pub struct VerifyError {
+    kind: VerifyErrorKind,
     message: String,
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: String) -> Error {
-        Error { kind, message }
+impl VerifyError {
+    pub(crate) fn new(kind: VerifyErrorKind, message: String) -> VerifyError {
+        VerifyError { kind, message }
     }
 
     /// Which kind of error this is.
-    pub fn kind(&self) -> ErrorKind {
+    pub fn kind(&self) -> VerifyErrorKind {
         self.kind
     }
 }

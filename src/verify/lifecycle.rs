@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use super::{
-    Error, ErrorKind, ImagePullCredentials, ImagePullIntent, ImagePullSecret,
-    ImagePullServiceAccount, ImagePulledRecord,
+    ImagePullCredentials, ImagePullIntent, ImagePullSecret, ImagePullServiceAccount,
+    ImagePulledRecord, VerifyError, VerifyErrorKind,
 };
 
 /// The credential that made a pull succeed (`TrackedAuthConfig` and its source), as
@@ -49,12 +49,12 @@ impl From<PulledWith> for ImagePullCredentials {
 /// let record = record_image_pulled(None, "repo.repo/test/test:v1", "testimageref", Some(&creds), "2024-10-21T12:26:40Z")?
 ///     .expect("a new record");
 /// assert!(record.credential_mapping["repo.repo/test/test"].node_pods_accessible);
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidImageName`] when `image` does not parse:
+/// [`VerifyErrorKind::InvalidImageName`] when `image` does not parse:
 /// `invalid image name "<image>": couldn't parse image name ...`.
 pub fn record_image_pulled(
     existing: Option<&ImagePulledRecord>,
@@ -62,10 +62,10 @@ pub fn record_image_pulled(
     image_ref: &str,
     credentials: Option<&ImagePullCredentials>,
     now: &str,
-) -> Result<Option<ImagePulledRecord>, Error> {
+) -> Result<Option<ImagePulledRecord>, VerifyError> {
     let name = super::trim_tag_and_digest(image).map_err(|e| {
-        Error::new(
-            ErrorKind::InvalidImageName,
+        VerifyError::new(
+            VerifyErrorKind::InvalidImageName,
             format!("invalid image name {}: {e}", crate::go::quote(image)),
         )
     })?;

@@ -44,7 +44,7 @@ pub use decision::{
     PodCredentials, PulledRecordState, Verdict, VerdictReason, VerifyOptions,
     WRITE_RECORD_WHILE_MATCHING_LIMIT, must_attempt_image_pull,
 };
-pub use error::{Error, ErrorKind};
+pub use error::{VerifyError, VerifyErrorKind};
 pub use hash::{AuthConfig, credential_hash};
 pub use lifecycle::{
     PulledWith, ReconciledIntent, RuntimeImage, reconcile_intents, record_image_pulled,

@@ -1,6 +1,6 @@
 //! The image name KEP-2535 keys records and matches the allowlist with.
 
-use super::{Error, ErrorKind};
+use super::{VerifyError, VerifyErrorKind};
 use crate::policy::ImageName;
 
 /// `trimImageTagDigest` (`pkg/kubelet/images/pullmanager`, Kubernetes v1.36): the container
@@ -19,15 +19,16 @@ use crate::policy::ImageName;
 /// assert_eq!(trim_tag_and_digest("localhost:5000/myimage:v1")?, "localhost:5000/myimage");
 /// assert_eq!(trim_tag_and_digest("secretorg/myimage:customtag")?, "secretorg/myimage");
 /// assert!(trim_tag_and_digest("registry.io/myorg/").is_err());
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidImageName`] when the image is not a valid reference, with the text of
+/// [`VerifyErrorKind::InvalidImageName`] when the image is not a valid reference, with the text of
 /// [`ImageName::parse`].
-pub fn trim_tag_and_digest(image: &str) -> Result<&str, Error> {
-    ImageName::parse(image).map_err(|e| Error::new(ErrorKind::InvalidImageName, e.to_string()))?;
+pub fn trim_tag_and_digest(image: &str) -> Result<&str, VerifyError> {
+    ImageName::parse(image)
+        .map_err(|e| VerifyError::new(VerifyErrorKind::InvalidImageName, e.to_string()))?;
     let name = image.split_once('@').map_or(image, |(name, _)| name);
     let last_segment = name.rfind('/').map_or(0, |slash| slash + 1);
     Ok(match name[last_segment..].rfind(':') {

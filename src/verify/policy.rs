@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Error, ErrorKind};
+use super::{VerifyError, VerifyErrorKind};
 use crate::Reference;
 
 /// `imagePullCredentialsVerificationPolicy`: which images present on the node a pod may use
@@ -58,8 +58,8 @@ impl VerificationPolicy {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::UnknownPolicy`] for any other text that is not a policy.
-    pub fn from_config(field: &str) -> Result<VerificationPolicy, Error> {
+    /// [`VerifyErrorKind::UnknownPolicy`] for any other text that is not a policy.
+    pub fn from_config(field: &str) -> Result<VerificationPolicy, VerifyError> {
         if field.is_empty() {
             Ok(VerificationPolicy::default())
         } else {
@@ -75,15 +75,15 @@ impl fmt::Display for VerificationPolicy {
 }
 
 impl FromStr for VerificationPolicy {
-    type Err = Error;
+    type Err = VerifyError;
 
-    fn from_str(s: &str) -> Result<VerificationPolicy, Error> {
+    fn from_str(s: &str) -> Result<VerificationPolicy, VerifyError> {
         VerificationPolicy::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
             .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::UnknownPolicy,
+                VerifyError::new(
+                    VerifyErrorKind::UnknownPolicy,
                     format!("unknown image pull credential verification policy: {s}"),
                 )
             })
@@ -129,7 +129,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPolicy {
 ///     "nginx:1.25".parse::<AllowlistPattern>().unwrap_err().to_string(),
 ///     "neither tag nor digest is accepted in an image reference: nginx:1.25"
 /// );
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowlistPattern {
@@ -159,11 +159,12 @@ impl fmt::Display for AllowlistPattern {
 }
 
 impl FromStr for AllowlistPattern {
-    type Err = Error;
+    type Err = VerifyError;
 
     /// Validates in the kubelet's order; see the module documentation for the texts.
-    fn from_str(pattern: &str) -> Result<AllowlistPattern, Error> {
-        let invalid = |message: String| Error::new(ErrorKind::InvalidAllowlistPattern, message);
+    fn from_str(pattern: &str) -> Result<AllowlistPattern, VerifyError> {
+        let invalid =
+            |message: String| VerifyError::new(VerifyErrorKind::InvalidAllowlistPattern, message);
         // Go's strings.TrimSpace and Rust's str::trim both strip Unicode White_Space.
         if pattern != pattern.trim() {
             return Err(invalid(format!(
@@ -231,8 +232,10 @@ impl Allowlist {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidAllowlistPattern`] with the kubelet's text for that entry.
-    pub fn parse<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Result<Allowlist, Error> {
+    /// [`VerifyErrorKind::InvalidAllowlistPattern`] with the kubelet's text for that entry.
+    pub fn parse<'a>(
+        patterns: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Allowlist, VerifyError> {
         let mut list = Allowlist::default();
         for pattern in patterns {
             list.insert(pattern.parse()?);
@@ -282,7 +285,7 @@ impl Allowlist {
 /// )?;
 /// assert!(!policy.requires_verification("test.io/test/test-image:tag", true));
 /// assert!(policy.requires_verification("other.io/x:1", false));
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CredentialPolicy {
@@ -297,11 +300,11 @@ impl CredentialPolicy {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidAllowlistPattern`] for the first malformed allowlist entry.
+    /// [`VerifyErrorKind::InvalidAllowlistPattern`] for the first malformed allowlist entry.
     pub fn new<'a>(
         policy: VerificationPolicy,
         allowlist: impl IntoIterator<Item = &'a str>,
-    ) -> Result<CredentialPolicy, Error> {
+    ) -> Result<CredentialPolicy, VerifyError> {
         let allowlist = if policy == VerificationPolicy::NeverVerifyAllowlistedImages {
             Allowlist::parse(allowlist)?
         } else {

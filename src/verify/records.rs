@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Error, ErrorKind};
+use super::{VerifyError, VerifyErrorKind};
 use crate::go::{escape_json_like_go as go_escape, sha256_hex};
 
 /// The `apiVersion` the kubelet's file accessor writes (`fs_pullrecords.go`, Kubernetes
@@ -191,7 +191,7 @@ impl ImagePullCredentials {
 ///     "{\"kind\":\"ImagePulledRecord\",\"apiVersion\":\"kubelet.config.k8s.io/v1beta1\",\"lastUpdatedTime\":\"2024-10-21T12:26:40Z\",\"imageRef\":\"testimageref\",\"credentialMapping\":{\"repo.repo/test/test\":{\"nodePodsAccessible\":true}}}\n"
 /// );
 /// assert_eq!(ImagePulledRecord::from_json(record.to_json().as_bytes())?, record);
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -237,9 +237,9 @@ impl ImagePullIntent {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::RecordTooLarge`] past [`MAX_RECORD_BYTES`]; [`ErrorKind::InvalidRecord`]
+    /// [`VerifyErrorKind::RecordTooLarge`] past [`MAX_RECORD_BYTES`]; [`VerifyErrorKind::InvalidRecord`]
     /// for invalid JSON, unknown or duplicate fields, or a wrong `kind` or `apiVersion`.
-    pub fn from_json(bytes: &[u8]) -> Result<ImagePullIntent, Error> {
+    pub fn from_json(bytes: &[u8]) -> Result<ImagePullIntent, VerifyError> {
         let wire: WireIntent = decode(bytes)?;
         check_type(
             wire.kind.as_deref(),
@@ -265,13 +265,13 @@ impl ImagePullIntent {
     /// let beta = ImagePullIntent::migrate(alpha.as_bytes())?.expect("rewritten");
     /// assert_eq!(beta, alpha.replacen("v1alpha1", "v1beta1", 1));
     /// assert_eq!(ImagePullIntent::migrate(beta.as_bytes())?, None);
-    /// # Ok::<(), kubepull::verify::Error>(())
+    /// # Ok::<(), kubepull::verify::VerifyError>(())
     /// ```
     ///
     /// # Errors
     ///
     /// As [`ImagePullIntent::from_json`].
-    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, Error> {
+    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, VerifyError> {
         let intent = ImagePullIntent::from_json(bytes)?;
         Ok(is_outdated(bytes)?.then(|| intent.to_json()))
     }
@@ -285,7 +285,7 @@ impl ImagePulledRecord {
     /// # Errors
     ///
     /// As [`ImagePulledRecord::from_json`].
-    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, Error> {
+    pub fn migrate(bytes: &[u8]) -> Result<Option<String>, VerifyError> {
         let record = ImagePulledRecord::from_json(bytes)?;
         Ok(is_outdated(bytes)?.then(|| record.to_json()))
     }
@@ -332,7 +332,7 @@ impl ImagePulledRecord {
     /// # Errors
     ///
     /// As [`ImagePullIntent::from_json`].
-    pub fn from_json(bytes: &[u8]) -> Result<ImagePulledRecord, Error> {
+    pub fn from_json(bytes: &[u8]) -> Result<ImagePulledRecord, VerifyError> {
         let wire: WireRecord = decode(bytes)?;
         check_type(
             wire.kind.as_deref(),
@@ -341,8 +341,8 @@ impl ImagePulledRecord {
         )?;
         if let Some(time) = wire.last_updated_time.as_deref() {
             if !is_rfc3339(time) {
-                return Err(Error::new(
-                    ErrorKind::InvalidRecord,
+                return Err(VerifyError::new(
+                    VerifyErrorKind::InvalidRecord,
                     format!("invalid record: lastUpdatedTime {time:?} is not an RFC 3339 time"),
                 ));
             }
@@ -561,20 +561,20 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// let fresh = ImagePulledRecord::new("sha256:fresh", "2026-01-01T02:00:00+01:00");
 /// let gone = prune_unknown_records([&old, &used, &fresh], &["sha256:used"], "2026-01-01T01:00:00Z")?;
 /// assert_eq!(gone, ["sha256:old"]);
-/// # Ok::<(), kubepull::verify::Error>(())
+/// # Ok::<(), kubepull::verify::VerifyError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidRecord`] when `until` is not an RFC 3339 time.
+/// [`VerifyErrorKind::InvalidRecord`] when `until` is not an RFC 3339 time.
 pub fn prune_unknown_records<'a>(
     records: impl IntoIterator<Item = &'a ImagePulledRecord>,
     images_in_use: &[&str],
     until: &str,
-) -> Result<Vec<&'a str>, Error> {
+) -> Result<Vec<&'a str>, VerifyError> {
     let until = parse_rfc3339(until).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidRecord,
+        VerifyError::new(
+            VerifyErrorKind::InvalidRecord,
             format!("{until:?} is not an RFC 3339 time"),
         )
     })?;
@@ -603,33 +603,45 @@ fn to_go_json<T: Serialize>(value: &T) -> String {
 }
 
 /// Whether a file that decoded as a record or intent carries the outdated `apiVersion`.
-fn is_outdated(bytes: &[u8]) -> Result<bool, Error> {
+fn is_outdated(bytes: &[u8]) -> Result<bool, VerifyError> {
     #[derive(Deserialize)]
     struct Version<'a> {
         #[serde(rename = "apiVersion", borrow)]
         api_version: Option<std::borrow::Cow<'a, str>>,
     }
-    let version: Version<'_> = serde_json::from_slice(bytes)
-        .map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("invalid record: {e}")))?;
+    let version: Version<'_> = serde_json::from_slice(bytes).map_err(|e| {
+        VerifyError::new(
+            VerifyErrorKind::InvalidRecord,
+            format!("invalid record: {e}"),
+        )
+    })?;
     Ok(version.api_version.as_deref() == Some(OUTDATED_API_VERSION))
 }
 
-fn decode<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, Error> {
+fn decode<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, VerifyError> {
     if bytes.len() > MAX_RECORD_BYTES {
-        return Err(Error::new(
-            ErrorKind::RecordTooLarge,
+        return Err(VerifyError::new(
+            VerifyErrorKind::RecordTooLarge,
             format!(
                 "record is {} bytes, more than the limit of {MAX_RECORD_BYTES}",
                 bytes.len()
             ),
         ));
     }
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::new(ErrorKind::InvalidRecord, format!("invalid record: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| {
+        VerifyError::new(
+            VerifyErrorKind::InvalidRecord,
+            format!("invalid record: {e}"),
+        )
+    })
 }
 
-fn check_type(kind: Option<&str>, api_version: Option<&str>, want: &str) -> Result<(), Error> {
-    let invalid = |m: String| Error::new(ErrorKind::InvalidRecord, m);
+fn check_type(
+    kind: Option<&str>,
+    api_version: Option<&str>,
+    want: &str,
+) -> Result<(), VerifyError> {
+    let invalid = |m: String| VerifyError::new(VerifyErrorKind::InvalidRecord, m);
     match kind {
         Some(k) if k == want => {}
         Some(k) => {
@@ -789,7 +801,7 @@ pub enum RecordLookup {
     Absent,
     /// The file does not decode. The kubelet returns this as an error, and
     /// `MustAttemptImagePull` answers "must pull" for any such error.
-    Invalid(Error),
+    Invalid(VerifyError),
     /// The record.
     Present(ImagePulledRecord),
 }
@@ -835,7 +847,7 @@ pub fn lookup_pulled_record(image_ref: &str, file: Option<&[u8]>) -> RecordLooku
 ///
 /// The decoding error of [`ImagePullIntent::from_json`]. The kubelet then answers "must
 /// pull"; pass [`super::PulledRecordState::AccessError`] to reproduce that.
-pub fn pull_intent_exists(image: &str, file: Option<&[u8]>) -> Result<bool, Error> {
+pub fn pull_intent_exists(image: &str, file: Option<&[u8]>) -> Result<bool, VerifyError> {
     match file {
         None => Ok(false),
         Some(bytes) => Ok(ImagePullIntent::from_json(bytes)?.image == image),

@@ -5,7 +5,7 @@
 use super::{Generation, compare};
 use kubepull::Reference;
 use kubepull::reference::{
-    AnyReference, Digest, DigestAlgorithms, ErrorKind, ParseError, ParseOptions, ReferenceView,
+    AnyReference, Digest, DigestAlgorithms, ParseError, ParseErrorKind, ParseOptions, ReferenceView,
 };
 
 /// Whether Go's `splitDockerDomain` would take the first segment of `s` for a registry host.
@@ -58,7 +58,7 @@ pub fn assert_view_agrees(s: &str, options: ParseOptions) {
 pub fn assert_sane_error(e: &ParseError) {
     let text = e.to_string();
     assert!(!text.is_empty());
-    if e.kind() == ErrorKind::TooLong {
+    if e.kind() == ParseErrorKind::TooLong {
         assert!(text.starts_with("invalid reference format"));
     }
 }
@@ -102,7 +102,7 @@ pub fn assert_round_trips(s: &str) {
     if r.domain() == "docker.io" && looks_like_a_host(familiar) {
         assert_ne!(again.as_ref().ok(), Some(&r), "{s:?}");
     } else if is_identifier(familiar) {
-        assert_eq!(again.unwrap_err().kind(), ErrorKind::HexIdentifier);
+        assert_eq!(again.unwrap_err().kind(), ParseErrorKind::HexIdentifier);
     } else {
         assert_eq!(again.as_ref(), Ok(&r), "familiar {familiar:?} of {s:?}");
     }
@@ -181,7 +181,7 @@ pub fn assert_with_tag_and_digest(r: &Reference, new_tag: &str, new_digest: &str
         }
         Err(e) => {
             assert!(!super::tag_regex().is_match(new_tag), "{new_tag:?}");
-            assert_eq!(e.kind(), ErrorKind::TagInvalidFormat);
+            assert_eq!(e.kind(), ParseErrorKind::TagInvalidFormat);
             assert_eq!(e.to_string(), "invalid tag format");
         }
     }
@@ -210,7 +210,7 @@ pub fn assert_with_tag_and_digest(r: &Reference, new_tag: &str, new_digest: &str
                     || new_digest.len() > kubepull::reference::MAX_INPUT_LEN,
                 "{new_digest:?}"
             );
-            assert_eq!(e.kind(), ErrorKind::DigestInvalidFormat);
+            assert_eq!(e.kind(), ParseErrorKind::DigestInvalidFormat);
             assert_eq!(e.to_string(), "invalid digest format");
         }
     }

@@ -4,7 +4,9 @@
 
 use super::{Generation, GoReference};
 use kubepull::Reference;
-use kubepull::reference::{AnyReference, ErrorKind, MAX_INPUT_LEN, ParseOptions, ReferenceView};
+use kubepull::reference::{
+    AnyReference, MAX_INPUT_LEN, ParseErrorKind, ParseOptions, ReferenceView,
+};
 
 pub fn options(generation: Generation) -> ParseOptions {
     match generation {
@@ -66,7 +68,7 @@ fn too_long(
         return None;
     }
     Some(match got {
-        Err(e) if e.kind() == ErrorKind::TooLong => Ok(()),
+        Err(e) if e.kind() == ParseErrorKind::TooLong => Ok(()),
         other => Err(format!("{input:?}: over MAX_INPUT_LEN but got {other:?}")),
     })
 }
