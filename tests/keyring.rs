@@ -1,5 +1,6 @@
-//! Keyring conformance: spec `kubernetes.md` §4 and §5, vectors §8.1–8.7, §8.12 (see
-//! `keyring_secrets.rs`), §8.18, from `tests/data/keyring/`.
+//! Keyring conformance against Kubernetes v1.35 `pkg/credentialprovider/keyring.go`
+//! (`Add`, `Lookup`) and `keyring_test.go`, from `tests/data/keyring/` (secrets: see
+//! `keyring_secrets.rs`). The `§` markers name the vector groups in the data files.
 
 mod common;
 

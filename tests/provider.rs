@@ -1,6 +1,8 @@
 //! Conformance tests for credential provider plugins, cloud registry hosts and docker
-//! credential helpers, driven by the tables in `tests/data/provider/` (spec
-//! `multiarch-and-providers.md` §2–4, `kubernetes.md` §7 and §8.17).
+//! credential helpers, driven by the tables in `tests/data/provider/`. Upstream: Kubernetes
+//! v1.35 `pkg/credentialprovider/plugin/plugin.go` (`lookupProvider`, the cache) and
+//! `pkg/kubelet/apis/config/validation` (provider config), and docker/cli's credential
+//! helper protocol. The `§` markers below name sections of the crate's own behaviour notes.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -1,5 +1,5 @@
 //! Property tests of the reference parser: references generated from the grammar productions
-//! (spec §1) and near misses of them, checked for round trips, agreement between the owned and
+//! (distribution/reference `regexp.go`) and near misses of them, checked for round trips, agreement between the owned and
 //! borrowed parsers, agreement with the regex oracle of `tests/oracle/`, and for never
 //! panicking on arbitrary input.
 

@@ -1,4 +1,5 @@
-//! The node credential search path (spec/kubernetes.md §3.1, §3.4, §8.18 #178) over an
+//! The node credential search path (Kubernetes v1.35 `pkg/credentialprovider/config.go`
+//! `ReadDockerConfigFile`, `ReadDockerConfigJSONFile`) over an
 //! in-memory file system; data in tests/data/config/searchpath_*.jsonl.
 
 mod common;

@@ -1,4 +1,6 @@
-//! KEP-2535 verification: spec §2 and vectors §8.13, §8.14, §8.18 rows 181–182.
+//! KEP-2535 verification, after Kubernetes v1.36 `pkg/kubelet/images/pullmanager`
+//! (`image_pull_manager.go` `MustAttemptImagePull`, `fs_pullrecords.go`, and their
+//! `_test.go` tables); data in `tests/data/`. The `§` markers name the vector groups.
 
 use kubepull::Secret;
 use kubepull::verify::{
